@@ -1,0 +1,100 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils import timezone
+
+from mofan.audit.middleware import client_ip
+from mofan.core.scoping import ROLE_CHOICES
+from mofan.orgs.models import Org, Person
+
+from .models import User
+from .services import locked_until, note_login_attempt, set_password
+
+GENERIC_FAILURE = "用户名或密码错误。"
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        username = self.cleaned_data.get("username", "").strip()
+        password = self.cleaned_data.get("password", "")
+        if not username or not password:
+            return self.cleaned_data
+        ip = client_ip(self.request)
+        # Locks apply to typed names, existing or not, so the reply reveals nothing.
+        until = locked_until(username)
+        if until:
+            note_login_attempt(username, ip, False, reason="locked")
+            minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
+            raise forms.ValidationError(
+                f"登录失败次数过多，该账号已锁定，请 {minutes} 分钟后再试。", code="locked"
+            )
+        user = authenticate(self.request, username=username, password=password)
+        if user is None or user.is_expired:
+            known = User.objects.filter(username__iexact=username).first()
+            note_login_attempt(username, ip, False, user=known, reason="bad_credentials")
+            if locked_until(username):
+                raise forms.ValidationError(
+                    "登录失败次数过多，该账号已锁定，请 15 分钟后再试。", code="locked"
+                )
+            raise forms.ValidationError(GENERIC_FAILURE, code="invalid_login")
+        note_login_attempt(username, ip, True, user=user)
+        self.user = user
+        return self.cleaned_data
+
+
+class PasswordChangeForm(SetPasswordForm):
+    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def clean_old_password(self):
+        if not self.user.check_password(self.cleaned_data["old_password"]):
+            raise forms.ValidationError("原密码不正确。")
+        return self.cleaned_data["old_password"]
+
+    def save(self, commit=True):
+        set_password(self.user, self.cleaned_data["new_password1"], by=self.user)
+        return self.user
+
+
+class AccountForm(forms.ModelForm):
+    """System administrator: who the account is and whether it may log in (not its role)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "person", "is_active", "expires_on"]
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            org__path__startswith=actor.org.path
+        )
+
+
+class RoleForm(forms.ModelForm):
+    """Security administrator: role and scope, one role per account (三员分立)."""
+
+    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
+
+    class Meta:
+        model = User
+        fields = ["role", "org"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["org"].queryset = Org.objects.filter(path__startswith=actor.org.path)
+        self.fields["org"].required = True
+
+    def clean(self):
+        if self.instance.pk == self.actor.pk:
+            raise forms.ValidationError("不能修改自己的角色。")
+        return super().clean()

@@ -1,0 +1,55 @@
+"""The demo year: each app's ``demo.py`` adds its records to a shared ``World``.
+
+An app declares ``ORDER`` (smaller runs first) and ``load(world)``; ``load_demo`` runs them
+all in one transaction with one seeded random generator, so a seed always gives the
+same year.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.apps import apps
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金贾韦夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔向常汤康易乔赖文"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯鹏飞晨欣怡婷雪琳颖慧佳俊峰波宁梅兰云海燕丹晶倩莉蕾瑶婧博睿哲翔宏志国庆春秋冬雨"
+
+
+@dataclass
+class World:
+    rng: random.Random
+    year: int
+    scale: str
+    data: dict = field(default_factory=dict)  # what one step leaves for the next
+
+    def name(self) -> str:
+        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+        return self.rng.choice(SURNAMES) + given
+
+    def day(self, month: int | None = None) -> dt.date:
+        """A random weekday of the year (or of one month)."""
+        while True:
+            m = month or self.rng.randint(1, 12)
+            d = dt.date(self.year, m, self.rng.randint(1, 28))
+            if d.weekday() < 5:
+                return d
+
+    def phone(self) -> str:
+        return f"1{self.rng.choice('3578')}{self.rng.randint(0, 999999999):09d}"
+
+
+def steps():
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("mofan."):
+            continue
+        try:
+            module = import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        if hasattr(module, "load"):
+            found.append(module)
+    return sorted(found, key=lambda m: m.ORDER)

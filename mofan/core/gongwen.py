@@ -1,0 +1,446 @@
+"""Word (.docx) output in the official document layout, GB/T 9704-2012 (specs/gongwen.md).
+
+One entry point, :func:`render_gongwen`: a title, a list of :class:`Block` paragraphs
+and :class:`Table` tables, an optional signature and date. Layout values:
+
+- A4, margins top 37 / bottom 35 / left 28 / right 26 mm; 22 lines of 28 characters.
+- Body 仿宋_GB2312 3号 (16 pt), exact line spacing 579 twips on a 579-twip line grid,
+  3号 runs condensed by 0.25 pt so 28 characters fit the 156 mm line.
+- Title 方正小标宋简体 2号 centred; headings 黑体 / 楷体_GB2312 / 仿宋_GB2312.
+- Page numbers "— N —" in 宋体 4号, odd pages right, even pages left, one character in.
+- Latin letters and digits in Times New Roman (house rule).
+
+East-Asian fonts are written to ``w:rFonts/@w:eastAsia``; ``run.font.name`` alone would
+only set the Latin slots. Every paragraph carries its formatting directly so WPS and
+Word render it the same regardless of their default templates.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from io import BytesIO
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# Page geometry in twips (1 mm = 56.69 twips).
+PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1588, 1474
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 156 mm
+# Puts the page-number dashes about 7 mm below the text block (35 mm - 7 mm - half a line).
+FOOTER_DISTANCE = 1417  # 25 mm
+HEADER_DISTANCE = 851  # 15 mm; no header is used
+LINE_PITCH = 579  # 28.95 pt: 22 lines fill the 225 mm block (580 gives 21 in LibreOffice)
+
+FONT_TITLE = "方正小标宋简体"
+FONT_FANGSONG = "仿宋_GB2312"
+FONT_HEITI = "黑体"
+FONT_KAITI = "楷体_GB2312"
+FONT_SONGTI = "宋体"
+FONT_LATIN = "Times New Roman"
+
+SIZE_2 = 22  # 2号, title
+SIZE_3 = 16  # 3号, body and headings
+SIZE_4 = 14  # 4号, page numbers / tables
+SIZE_SMALL_4 = 12  # 小四, dense tables
+CONDENSE_3 = -5  # twentieths of a point: 28 x 15.75 pt = 441 pt <= 442.2 pt line
+CHAR_3 = 320  # one 3号 character in twips (indent fallbacks for readers ignoring *Chars)
+
+_LEVEL_FONTS = {0: FONT_FANGSONG, 1: FONT_HEITI, 2: FONT_KAITI, 3: FONT_FANGSONG, 4: FONT_FANGSONG}
+# Characters that are not allowed in XML 1.0 (pasted text sometimes carries them).
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass
+class Block:
+    """One paragraph.
+
+    level 0 body (仿宋_GB2312); 1 "一、" heading (黑体); 2 "（一）" heading (楷体_GB2312);
+    3 "1." and 4 "（1）" (仿宋_GB2312; level 3 bold only with ``level3_bold=True``).
+    ``tail`` is body text that continues in the same paragraph after a run-in heading,
+    e.g. ``Block("（一）强化理论武装。", level=2, tail="全年开展集中学习12次……")``.
+    """
+
+    text: str
+    level: int = 0
+    tail: str = ""
+
+
+@dataclass
+class Table:
+    """A simple bordered table in 仿宋_GB2312, single line spacing.
+
+    ``widths`` are relative column weights (default equal); ``size`` is the font size in
+    points: 12 (小四, default) or 14 (4号). The header row repeats on every page.
+    """
+
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    widths: list[float] | None = None
+    size: float = SIZE_SMALL_4
+
+
+def format_cn_date(d: dt.date) -> str:
+    """成文日期 in Arabic numerals without zero padding, e.g. 2022年12月30日."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def render_gongwen(
+    title: str,
+    blocks: list[Block | Table],
+    *,
+    signature: str = "",
+    date: dt.date | None = None,
+    level3_bold: bool = False,
+) -> bytes:
+    """The .docx bytes of a document in the official layout.
+
+    An empty ``title`` leaves out the title and the blank line below it; a "\\n" in the
+    title forces a line break (for a trapezoid-shaped title). ``signature`` (发文机关署名)
+    and ``date`` (成文日期) follow the body after one blank line, placed per GB/T 9704
+    7.3.5.2: the organ name two characters in from the right, the date on the next line
+    starting two characters right of the name's first character; when the date is too long
+    for that, the date sits two characters in and the name moves left.
+    """
+    doc = Document()
+    _setup_package(doc)
+    _setup_section(doc)
+
+    if title:
+        _add_title(doc, title)
+        _add_blank(doc)
+    for block in blocks:
+        if isinstance(block, Table):
+            _add_table(doc, block)
+        elif isinstance(block, Block):
+            _add_block(doc, block, level3_bold=level3_bold)
+        else:
+            raise TypeError(f"unsupported block: {block!r}")
+    if signature or date:
+        _add_blank(doc)
+        _add_signature(doc, signature, format_cn_date(date) if date else "")
+
+    buf = BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+# -- document-level setup ---------------------------------------------------------------
+
+
+def _setup_package(doc) -> None:
+    props = doc.core_properties
+    for name in (
+        "author",
+        "last_modified_by",
+        "title",
+        "subject",
+        "keywords",
+        "comments",
+        "category",
+        "content_status",
+        "identifier",
+        "language",
+        "version",
+    ):
+        setattr(props, name, "")
+    props.revision = 1
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    props.created = props.modified = now
+    # The template's thumbnail shows an empty Mac Word page; drop it.
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[rid]
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+    # Document defaults = body text, so empty paragraphs and any stray text match.
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    defaults = _el("w:docDefaults")
+    rpr_default = _el("w:rPrDefault")
+    # Not condensed here: footers and tables inherit the defaults and must not be.
+    rpr_default.append(_rpr(FONT_FANGSONG, SIZE_3))
+    ppr_default = _el("w:pPrDefault")
+    ppr = _el("w:pPr")
+    ppr.append(_el("w:spacing", before="0", after="0", line=str(LINE_PITCH), lineRule="exact"))
+    ppr_default.append(ppr)
+    defaults.append(rpr_default)
+    defaults.append(ppr_default)
+    styles.insert(0, defaults)
+
+
+def _setup_section(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
+    section.top_margin, section.bottom_margin = Twips(MARGIN_TOP), Twips(MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Twips(MARGIN_LEFT), Twips(MARGIN_RIGHT)
+    section.header_distance, section.footer_distance = (
+        Twips(HEADER_DISTANCE),
+        Twips(FOOTER_DISTANCE),
+    )
+    section.gutter = Twips(0)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = _el("w:docGrid")
+        section._sectPr.append(grid)
+    for attr in list(grid.attrib):
+        del grid.attrib[attr]
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    # Odd pages: right-aligned, one character in; even pages: left-aligned, one in.
+    _page_number(section.footer.paragraphs[0], jc="right", right=CHAR_3)
+    _page_number(section.even_page_footer.paragraphs[0], jc="left", left=CHAR_3)
+
+
+def _page_number(paragraph, *, jc: str, left: int = 0, right: int = 0) -> None:
+    p = paragraph._p
+    for child in list(p):
+        p.remove(child)
+    ppr = _el("w:pPr")
+    ppr.append(_el("w:snapToGrid", val="0"))
+    ppr.append(_el("w:spacing", before="0", after="0", line="240", lineRule="auto"))
+    ppr.append(_el("w:ind", left=str(left), right=str(right), firstLine="0"))
+    ppr.append(_el("w:jc", val=jc))
+    p.append(ppr)
+
+    def run(*children):
+        r = _el("w:r")
+        r.append(_rpr(FONT_SONGTI, SIZE_4, latin=FONT_SONGTI))
+        for child in children:
+            r.append(child)
+        p.append(r)
+
+    run(_text("— "))
+    run(_el("w:fldChar", fldCharType="begin"))
+    instr = _el("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = " PAGE "
+    run(instr)
+    run(_el("w:fldChar", fldCharType="separate"))
+    run(_text("1"))
+    run(_el("w:fldChar", fldCharType="end"))
+    run(_text(" —"))
+
+
+# -- paragraphs ------------------------------------------------------------------------
+
+
+def _add_title(doc, title: str) -> None:
+    p = doc.add_paragraph()._p
+    p.append(_ppr(jc="center"))
+    lines = _clean(title).split("\n")
+    for i, line in enumerate(lines):
+        r = _el("w:r")
+        r.append(_rpr(FONT_TITLE, SIZE_2))
+        if i:
+            r.append(_el("w:br"))
+        r.append(_text(line))
+        p.append(r)
+
+
+def _add_blank(doc) -> None:
+    p = doc.add_paragraph()._p
+    p.append(_ppr(jc="both"))
+
+
+def _add_block(doc, block: Block, *, level3_bold: bool) -> None:
+    if block.level not in _LEVEL_FONTS:
+        raise ValueError(f"unsupported block level: {block.level}")
+    p = doc.add_paragraph()._p
+    p.append(_ppr(jc="both", first_line_chars=200))
+    bold = level3_bold and block.level == 3
+    _append_runs(p, _clean(block.text), _LEVEL_FONTS[block.level], bold=bold)
+    if block.tail:
+        _append_runs(p, _clean(block.tail), FONT_FANGSONG)
+
+
+def _append_runs(p, text: str, font: str, *, bold: bool = False) -> None:
+    # A "\n" inside a block becomes a line break, not a new paragraph.
+    for i, part in enumerate(text.split("\n")):
+        r = _el("w:r")
+        r.append(_rpr(font, SIZE_3, bold=bold, condense=True))
+        if i:
+            r.append(_el("w:br"))
+        r.append(_text(part))
+        p.append(r)
+
+
+def _add_signature(doc, signature: str, date_text: str) -> None:
+    # Distances from the right margin in half characters (Latin digits are half width).
+    sig_w, date_w = _half_width(signature), _half_width(date_text)
+    sig_right = 4
+    date_right = sig_right + sig_w - 4 - date_w  # date starts 2 characters right of name
+    if date_text and date_right < 4:  # date too long: date two in, name moves left
+        date_right = 4
+        sig_right = date_right + date_w + 4 - sig_w
+    for text, right in ((signature, sig_right), (date_text, date_right)):
+        if not text:
+            continue
+        p = doc.add_paragraph()._p
+        # No automatic CJK/Latin spacing, so the date is exactly as wide as computed.
+        p.append(_ppr(jc="right", right_chars=right * 50, autospace=False))
+        r = _el("w:r")
+        r.append(_rpr(FONT_FANGSONG, SIZE_3, condense=True))
+        r.append(_text(_clean(text)))
+        p.append(r)
+
+
+def _half_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# -- tables ----------------------------------------------------------------------------
+
+
+def _add_table(doc, spec: Table) -> None:
+    ncols = len(spec.headers)
+    if not ncols:
+        raise ValueError("table needs at least one column")
+    weights = spec.widths or [1] * ncols
+    if len(weights) != ncols:
+        raise ValueError("widths must match the number of columns")
+    total = sum(weights)
+    widths = [int(TEXT_WIDTH * w / total) for w in weights]
+    widths[-1] = TEXT_WIDTH - sum(widths[:-1])
+
+    table = doc.add_table(rows=0, cols=ncols)
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    for child in list(tblpr):
+        if child.tag != qn("w:tblStyle"):
+            tblpr.remove(child)
+    tblpr.append(_el("w:tblW", w=str(TEXT_WIDTH), type="dxa"))
+    tblpr.append(_el("w:jc", val="center"))
+    borders = _el("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_el(f"w:{side}", val="single", sz="4", space="0", color="000000"))
+    tblpr.append(borders)
+    tblpr.append(_el("w:tblLayout", type="fixed"))
+    margins = _el("w:tblCellMar")
+    for side, w in (("top", 28), ("left", 85), ("bottom", 28), ("right", 85)):
+        margins.append(_el(f"w:{side}", w=str(w), type="dxa"))
+    tblpr.append(margins)
+    for col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Twips(width)
+
+    _add_row(table, spec.headers, widths, spec.size, header=True)
+    for row in spec.rows:
+        values = ["" if v is None else str(v) for v in row]
+        if len(values) > ncols:
+            raise ValueError(f"row has {len(values)} cells, table has {ncols} columns")
+        values += [""] * (ncols - len(values))
+        _add_row(table, values, widths, spec.size, header=False)
+
+
+def _add_row(table, values: list[str], widths: list[int], size: float, *, header: bool) -> None:
+    row = table.add_row()
+    trpr = row._tr.get_or_add_trPr()
+    if header:
+        trpr.append(_el("w:tblHeader"))  # repeat on every page
+    for cell, value, width in zip(row.cells, values, widths, strict=True):
+        cell.width = Twips(width)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        p = cell.paragraphs[0]._p
+        for child in list(p):
+            p.remove(child)
+        p.append(_ppr(jc="center" if header else "left", line=240, rule="auto"))
+        _append_cell_runs(p, _clean(str(value)), size, bold=header)
+
+
+def _append_cell_runs(p, text: str, size: float, *, bold: bool) -> None:
+    for i, part in enumerate(text.split("\n")):
+        r = _el("w:r")
+        r.append(_rpr(FONT_FANGSONG, size, bold=bold))
+        if i:
+            r.append(_el("w:br"))
+        r.append(_text(part))
+        p.append(r)
+
+
+# -- raw XML helpers (children created in schema order) --------------------------------
+
+
+def _el(tag: str, **attrs: str):
+    el = OxmlElement(tag)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), value)
+    return el
+
+
+def _text(text: str):
+    t = _el("w:t")
+    t.text = text
+    if text != text.strip():
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return t
+
+
+def _ppr(
+    *,
+    jc: str,
+    first_line_chars: int = 0,
+    right_chars: int = 0,
+    line: int = LINE_PITCH,
+    rule: str = "exact",
+    autospace: bool = True,
+):
+    ppr = _el("w:pPr")
+    if not autospace:
+        ppr.append(_el("w:autoSpaceDE", val="0"))
+        ppr.append(_el("w:autoSpaceDN", val="0"))
+    # Off: with exact spacing the line grid would only round lines up (fewer per page).
+    ppr.append(_el("w:snapToGrid", val="0"))
+    ppr.append(_el("w:spacing", before="0", after="0", line=str(line), lineRule=rule))
+    ind = {"left": "0", "right": str(right_chars * CHAR_3 // 100)}
+    if right_chars:
+        ind["rightChars"] = str(right_chars)
+    ind["firstLine"] = str(first_line_chars * CHAR_3 // 100)
+    if first_line_chars:
+        ind["firstLineChars"] = str(first_line_chars)
+    ppr.append(_el("w:ind", **ind))
+    ppr.append(_el("w:jc", val=jc))
+    return ppr
+
+
+def _rpr(
+    east_asia: str,
+    size: float,
+    *,
+    latin: str = FONT_LATIN,
+    bold: bool = False,
+    condense: bool = False,
+):
+    rpr = _el("w:rPr")
+    rpr.append(
+        _el("w:rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin, hint="eastAsia")
+    )
+    # Explicit "off" so no style can make 小标宋/黑体/楷体 bold.
+    rpr.append(_el("w:b", val="1" if bold else "0"))
+    rpr.append(_el("w:bCs", val="1" if bold else "0"))
+    if condense and size == SIZE_3:
+        rpr.append(_el("w:spacing", val=str(CONDENSE_3)))
+    half_points = str(round(size * 2))
+    rpr.append(_el("w:sz", val=half_points))
+    rpr.append(_el("w:szCs", val=half_points))
+    rpr.append(_el("w:lang", val="en-US", eastAsia="zh-CN"))
+    return rpr
+
+
+def _clean(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -1,0 +1,84 @@
+"""Indicator registry (DESIGN.md mechanism 3).
+
+Each app declares its statistics in ``<app>/indicators.py``::
+
+    @indicator("orgs.staff_count", "在编在岗人数", "人")
+    def staff_count(organ_ids, period):
+        return dict(Person.objects.filter(...).values_list("org__organ").annotate(n=Count("id")))
+
+The function answers for many organs and one period in one query and returns
+``{organ_id: value}``; organs it leaves out read as 0. ``sources`` (optional) returns the
+queryset of records behind one organ's value, so any number in a report links to rows.
+Dashboards, bulletins, the summary and the evaluation read only indicators.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    def __str__(self):
+        return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    unit: str
+    compute: Callable
+    sources: Callable | None = None
+
+    def values(self, organ_ids, period: Period) -> dict:
+        organ_ids = list(organ_ids)
+        found = self.compute(organ_ids, period)
+        return {oid: found.get(oid, 0) for oid in organ_ids}
+
+    def value(self, organ_id, period: Period):
+        return self.values([organ_id], period)[organ_id]
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def indicator(key: str, label: str, unit: str, *, sources: Callable | None = None):
+    def register(fn):
+        if key in REGISTRY and REGISTRY[key].compute is not fn:
+            raise ValueError(f"indicator {key} registered twice")
+        REGISTRY[key] = Indicator(key, label, unit, fn, sources)
+        return fn
+
+    return register
+
+
+def autodiscover():
+    for config in apps.get_app_configs():
+        if config.name.startswith("mofan."):
+            try:
+                import_module(f"{config.name}.indicators")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.indicators":
+                    raise
+
+
+def table(organ_ids, period: Period, keys=None) -> dict:
+    """{key: {organ_id: value}} for the chosen (default: all) indicators."""
+    chosen = [REGISTRY[k] for k in (keys or sorted(REGISTRY))]
+    return {ind.key: ind.values(organ_ids, period) for ind in chosen}
+
+
+def rate(numerator, denominator, digits=1):
+    """Percentage, or 0 when there is nothing to divide (a rate of nothing is shown as 0)."""
+    return round(100.0 * numerator / denominator, digits) if denominator else 0.0

@@ -1,0 +1,401 @@
+"""Generic screens: a model's list / detail / create / edit / delete / export / import,
+declared in a few lines per model (after NetBox's generic views).
+
+    class PersonScreens(Screens):
+        model = Person
+        columns = ["name", "gender", "org", "phone_masked"]
+        filters = ["org", "political_status"]
+        search = ["name", "staff_no"]
+        form_fields = ["name", "gender", "org", "phone"]
+        importer = PersonImporter
+
+    urlpatterns = [*PersonScreens.urls("people")]
+"""
+
+import os
+import uuid
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q
+from django.forms import modelform_factory
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+
+from mofan.audit.services import record, snapshot
+
+from .excel import xlsx_bytes, xlsx_response
+from .scoping import WRITER_ROLES
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: an attribute path ("org", "branch__name", "phone_masked") and its label."""
+
+    attr: str
+    label: str = ""
+
+    def header(self, model):
+        if self.label:
+            return self.label
+        try:
+            return str(model._meta.get_field(self.attr.split("__")[0]).verbose_name)
+        except FieldDoesNotExist:
+            return self.attr
+
+    def value(self, obj):
+        for part in self.attr.split("__"):
+            if obj is None:
+                return ""
+            display = getattr(obj, f"get_{part}_display", None)
+            obj = display() if display else getattr(obj, part, "")
+            if callable(obj) and not isinstance(obj, models.Model):
+                obj = obj()
+        return obj
+
+
+def _cols(specs):
+    return [c if isinstance(c, Col) else Col(c) for c in specs]
+
+
+def bootstrapify(fields, small=False):
+    """Give widgets Bootstrap classes so templates stay plain."""
+    for f in fields.values():
+        w = f.widget
+        if isinstance(w, forms.CheckboxInput):
+            cls = "form-check-input"
+        elif isinstance(w, forms.Select | forms.SelectMultiple):
+            cls = "form-select"
+        else:
+            cls = "form-control"
+        if small and cls != "form-check-input":
+            cls += f" {cls}-sm"
+        w.attrs["class"] = f"{w.attrs.get('class', '')} {cls}".strip()
+
+
+def scoped_choices(form_or_filter_fields, user, edit=False):
+    """Limit every model-choice field to rows the user may see (or edit)."""
+    for f in form_or_filter_fields.values():
+        qs = getattr(f, "queryset", None)
+        if qs is not None and hasattr(qs, "visible_to"):
+            f.queryset = qs.editable_by(user) if edit else qs.visible_to(user)
+
+
+class Screens:
+    model: type[models.Model] = None
+    columns: list = []
+    filters: list = []
+    search: list = []
+    sortable: list = []
+    form_fields: list = []
+    detail_fields: list = []
+    export_columns: list = []
+    importer = None
+    paginate_by = 25
+    select_related: list = []
+    title = ""
+    can_create = True
+
+    # --- declaration helpers
+    @classmethod
+    def name(cls):
+        return cls.model._meta.model_name
+
+    @classmethod
+    def label(cls):
+        return cls.title or str(cls.model._meta.verbose_name)
+
+    @classmethod
+    def urls(cls, prefix):
+        n = cls.name()
+        patterns = [
+            path(f"{prefix}/", ListScreen.as_view(screens=cls), name=f"{n}_list"),
+            path(f"{prefix}/<int:pk>/", DetailScreen.as_view(screens=cls), name=f"{n}_detail"),
+        ]
+        if cls.form_fields:
+            patterns += [
+                path(f"{prefix}/new/", EditScreen.as_view(screens=cls), name=f"{n}_create"),
+                path(f"{prefix}/<int:pk>/edit/", EditScreen.as_view(screens=cls), name=f"{n}_edit"),
+                path(f"{prefix}/<int:pk>/delete/", DeleteScreen.as_view(screens=cls),
+                     name=f"{n}_delete"),
+            ]
+        if cls.importer:
+            patterns += [
+                path(f"{prefix}/import/", ImportScreen.as_view(screens=cls), name=f"{n}_import"),
+                path(f"{prefix}/import/template/", ImportTemplate.as_view(screens=cls),
+                     name=f"{n}_import_template"),
+            ]
+        return patterns
+
+    # --- querysets
+    @classmethod
+    def base_queryset(cls):
+        qs = cls.model.objects.all()
+        return qs.select_related(*cls.select_related) if cls.select_related else qs
+
+    @classmethod
+    def visible(cls, user):
+        return cls.base_queryset().visible_to(user)
+
+    @classmethod
+    def editable(cls, user):
+        return cls.base_queryset().editable_by(user)
+
+    @classmethod
+    def filterset_class(cls):
+        if not cls.filters:
+            return None
+        meta = type("Meta", (), {"model": cls.model, "fields": cls.filters})
+        return type(f"{cls.model.__name__}Filter", (django_filters.FilterSet,), {"Meta": meta})
+
+    @classmethod
+    def form_class(cls, user):
+        widgets = {}
+        for fname in cls.form_fields:
+            f = cls.model._meta.get_field(fname)
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
+                widgets[fname] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        return modelform_factory(cls.model, fields=cls.form_fields, widgets=widgets)
+
+    @classmethod
+    def prepare_new(cls, obj, user):
+        """Hook for fields the form does not carry (e.g. the org of a new row)."""
+
+
+class ScreenView(View):
+    screens: type[Screens] = None
+
+    def context(self, **extra):
+        s = self.screens
+        n = s.name()
+        ns = self.request.resolver_match.namespace
+        url = (lambda suffix: f"{ns}:{n}_{suffix}") if ns else (lambda suffix: f"{n}_{suffix}")
+        return {
+            "screens": s,
+            "title": s.label(),
+            "url_list": url("list"),
+            "url_detail": url("detail"),
+            "url_create": url("create") if s.form_fields and s.can_create else "",
+            "url_edit": url("edit") if s.form_fields else "",
+            "url_delete": url("delete") if s.form_fields else "",
+            "url_import": url("import") if s.importer else "",
+            "url_import_template": url("import_template") if s.importer else "",
+            **extra,
+        }
+
+    def get_visible_object(self, pk):
+        try:
+            return self.screens.visible(self.request.user).get(pk=pk)
+        except self.screens.model.DoesNotExist as exc:
+            raise Http404("记录不存在或不在您的管理范围内") from exc
+
+    def get_editable_object(self, pk):
+        try:
+            return self.screens.editable(self.request.user).get(pk=pk)
+        except self.screens.model.DoesNotExist:
+            self.get_visible_object(pk)  # 404 when the row is outside the user's view
+            raise PermissionDenied("您可以查看但无权修改此记录") from None
+
+
+class ListScreen(ScreenView):
+    def filtered(self):
+        s, request = self.screens, self.request
+        qs = s.visible(request.user)
+        filterset = None
+        if fs_class := s.filterset_class():
+            filterset = fs_class(request.GET or None, queryset=qs, request=request)
+            scoped_choices(filterset.form.fields, request.user)
+            bootstrapify(filterset.form.fields, small=True)
+            qs = filterset.qs
+        term = request.GET.get("q", "").strip()
+        if term and s.search:
+            q = Q()
+            for f in s.search:
+                q |= Q(**{f"{f}__icontains": term})
+            qs = qs.filter(q)
+        sort = request.GET.get("sort", "")
+        if sort.lstrip("-") in s.sortable:
+            qs = qs.order_by(sort, "pk")
+        return qs, filterset, term, sort
+
+    def get(self, request):
+        s = self.screens
+        qs, filterset, term, sort = self.filtered()
+        if request.GET.get("export") == "xlsx":
+            return self.export(qs)
+        page = Paginator(qs, s.paginate_by).get_page(request.GET.get("page"))
+        cols = _cols(s.columns)
+        rows = [(obj, [c.value(obj) for c in cols]) for obj in page.object_list]
+        params = request.GET.copy()
+        params.pop("page", None)
+        sort_params = params.copy()
+        sort_params.pop("sort", None)
+        ctx = self.context(
+            page=page,
+            rows=rows,
+            headers=[(c.header(s.model), c.attr if c.attr in s.sortable else "") for c in cols],
+            filterset=filterset,
+            term=term,
+            sort=sort,
+            querystring=params.urlencode(),
+            sort_querystring=sort_params.urlencode(),
+        )
+        template = "core/_list_table.html" if request.htmx else "core/list.html"
+        return render(request, template, ctx)
+
+    def export(self, qs):
+        s = self.screens
+        cols = _cols(s.export_columns or s.columns)
+        rows = [[_cell(c.value(obj)) for c in cols] for obj in qs]
+        record("export", object_type=s.model._meta.label_lower,
+               label=f"导出{s.label()} {len(rows)} 条", after={"count": len(rows)})
+        return xlsx_response(f"{s.label()}.xlsx",
+                             xlsx_bytes(s.label(), [c.header(s.model) for c in cols], rows))
+
+
+def _cell(value):
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if hasattr(value, "isoformat"):
+        return value
+    return str(value)
+
+
+class DetailScreen(ScreenView):
+    def get(self, request, pk):
+        s = self.screens
+        obj = self.get_visible_object(pk)
+        fields = s.detail_fields or s.form_fields or s.columns
+        cols = _cols(fields)
+        ctx = self.context(
+            object=obj,
+            fields=[(c.header(s.model), c.value(obj)) for c in cols],
+            can_edit=bool(s.form_fields) and obj.can_edit(request.user),
+        )
+        return render(request, "core/detail.html", ctx)
+
+
+class EditScreen(ScreenView):
+    def form(self, obj, data=None, files=None):
+        form = self.screens.form_class(self.request.user)(data, files, instance=obj)
+        scoped_choices(form.fields, self.request.user, edit=True)
+        bootstrapify(form.fields)
+        return form
+
+    def get(self, request, pk=None):
+        obj = self.get_editable_object(pk) if pk else self.new_object()
+        return render(request, "core/form.html", self.context(form=self.form(obj), object=obj))
+
+    def new_object(self):
+        if not self.screens.can_create:
+            raise Http404
+        obj = self.screens.model()
+        self.screens.prepare_new(obj, self.request.user)
+        return obj
+
+    def post(self, request, pk=None):
+        obj = self.get_editable_object(pk) if pk else self.new_object()
+        before = snapshot(obj) if pk else None
+        form = self.form(obj, request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, "core/form.html",
+                          self.context(form=form, object=obj), status=422)
+        with transaction.atomic():
+            obj = form.save()
+            record("update" if pk else "create", obj, before=before, after=snapshot(obj))
+        messages.success(request, f"已保存：{obj}")
+        return redirect(self.context()["url_detail"], pk=obj.pk)
+
+
+class DeleteScreen(ScreenView):
+    def get(self, request, pk):
+        obj = self.get_editable_object(pk)
+        return render(request, "core/confirm_delete.html", self.context(object=obj))
+
+    def post(self, request, pk):
+        obj = self.get_editable_object(pk)
+        before, label = snapshot(obj), str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+                record("delete", object_type=self.screens.model._meta.label_lower,
+                       object_id=str(pk), label=label, before=before)
+        except ProtectedError:
+            messages.error(request, f"“{label}”仍被其他记录引用，不能删除。")
+            return redirect(self.context()["url_detail"], pk=pk)
+        messages.success(request, f"已删除：{label}")
+        return redirect(self.context()["url_list"])
+
+
+class ImportTemplate(ScreenView):
+    def get(self, request):
+        importer = self.screens.importer(request.user)
+        return xlsx_response(f"{self.screens.label()}导入模板.xlsx", importer.template_bytes())
+
+
+class ImportScreen(ScreenView):
+    """Upload → dry run report → confirm. The upload is kept under a generated name."""
+
+    SESSION_KEY = "mofan_import_token"
+
+    def upload_dir(self):
+        d = os.path.join(settings.VAR_DIR, "imports")
+        os.makedirs(d, exist_ok=True)
+        return d
+
+    def get(self, request):
+        return render(request, "core/import.html", self.context())
+
+    def post(self, request):
+        if request.user.role not in WRITER_ROLES:
+            raise PermissionDenied("您无权导入此类记录")
+        importer = self.screens.importer(request.user)
+        if "confirm" in request.POST:
+            return self.confirm(request, importer)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 .xlsx 文件。")
+            return render(request, "core/import.html", self.context(), status=422)
+        if upload.size > settings.MOFAN_UPLOAD_MAX_BYTES:
+            messages.error(request, "文件超过 10 MB，请拆分后再导入。")
+            return render(request, "core/import.html", self.context(), status=422)
+        token = uuid.uuid4().hex
+        stored = os.path.join(self.upload_dir(), f"{token}.xlsx")
+        with open(stored, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        with open(stored, "rb") as fh:
+            result = importer.read(fh)
+        if result.ok:
+            request.session[self.SESSION_KEY] = token
+        else:
+            os.remove(stored)
+        status = 200 if result.ok else 422
+        return render(request, "core/import.html",
+                      self.context(result=result, filename=upload.name), status=status)
+
+    def confirm(self, request, importer):
+        token = request.session.pop(self.SESSION_KEY, None)
+        if not token or token != request.POST.get("token"):
+            messages.error(request, "导入已过期，请重新上传文件。")
+            return redirect(self.context()["url_import"])
+        stored = os.path.join(self.upload_dir(), f"{token}.xlsx")
+        try:
+            with open(stored, "rb") as fh:
+                result = importer.commit(fh)
+        finally:
+            if os.path.exists(stored):
+                os.remove(stored)
+        if not result.ok:
+            return render(request, "core/import.html", self.context(result=result), status=422)
+        messages.success(request, f"已导入 {len(result.objects)} 条{self.screens.label()}。")
+        return redirect(self.context()["url_list"])
+

@@ -1,0 +1,59 @@
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import indicators
+from .nav import SECTION_LABELS, menu_for
+from .scoping import COMMITTEE, DOMAIN_ROLES
+
+
+def default_year():
+    """The last complete calendar year: what a year-end summary is about."""
+    return dt.date.today().year - 1
+
+
+def organs_in_view(user):
+    from mofan.orgs.models import Org
+
+    return Org.objects.visible_to(user).filter(kind=Org.ORGAN).order_by("sort", "id")
+
+
+@require_GET
+def home(request):
+    user = request.user
+    ctx = {"year": default_year()}
+    if user.role in DOMAIN_ROLES and user.org_id:
+        try:
+            year = int(request.GET.get("year", ctx["year"]))
+        except ValueError:
+            year = ctx["year"]
+        period = indicators.Period.year(year)
+        organs = list(organs_in_view(user)) if user.role == COMMITTEE else (
+            [user.org.organ] if user.org.organ_id else []
+        )
+        values = indicators.table([o.pk for o in organs], period)
+        ctx.update(
+            year=year,
+            organs=organs,
+            rows=[
+                (indicators.REGISTRY[key], [per_org[o.pk] for o in organs])
+                for key, per_org in values.items()
+            ],
+        )
+    return render(request, "core/home.html", ctx)
+
+
+@require_GET
+def section(request, key):
+    if key not in SECTION_LABELS or key == "home":
+        raise Http404
+    items = next((items for k, _, items in menu_for(request.user) if k == key), [])
+    return render(request, "core/section.html",
+                  {"section_label": SECTION_LABELS[key], "items": items})
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
