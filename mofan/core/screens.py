@@ -103,6 +103,8 @@ class Screens:
     select_related: list = []
     title = ""
     can_create = True
+    list_template = "core/list.html"
+    detail_template = "core/detail.html"
 
     # --- declaration helpers
     @classmethod
@@ -168,6 +170,11 @@ class Screens:
     @classmethod
     def prepare_new(cls, obj, user):
         """Hook for fields the form does not carry (e.g. the org of a new row)."""
+
+    @classmethod
+    def detail_context(cls, obj, request) -> dict:
+        """Hook: extra context for a custom ``detail_template`` (timeline, actions ...)."""
+        return {}
 
 
 class ScreenView(View):
@@ -248,7 +255,7 @@ class ListScreen(ScreenView):
             querystring=params.urlencode(),
             sort_querystring=sort_params.urlencode(),
         )
-        template = "core/_list_table.html" if request.htmx else "core/list.html"
+        template = "core/_list_table.html" if request.htmx else s.list_template
         return render(request, template, ctx)
 
     def export(self, qs):
@@ -279,8 +286,9 @@ class DetailScreen(ScreenView):
             object=obj,
             fields=[(c.header(s.model), c.value(obj)) for c in cols],
             can_edit=bool(s.form_fields) and obj.can_edit(request.user),
+            **s.detail_context(obj, request),
         )
-        return render(request, "core/detail.html", ctx)
+        return render(request, s.detail_template, ctx)
 
 
 class EditScreen(ScreenView):

@@ -79,10 +79,10 @@ def test_outsider_gets_404_on_every_id_url_of_another_organ(world, who):
 
 
 def test_system_admin_of_another_organ_cannot_reach_its_accounts(world):
+    from django.test import Client
+
     from conftest import make_user
     from mofan.core.scoping import SYSADMIN
-
-    from django.test import Client
 
     client = Client()
     client.force_login(make_user("fg_sys", SYSADMIN, world.other))
