@@ -233,8 +233,8 @@ class Importer:
         return result
 
     def build(self, number, values, positions):
-        errors = []
-        data = {}
+        """One row → an unsaved object, or every problem of the row (not just the first)."""
+        errors, data, bad_fields = [], {}, set()
         for column in self.columns:
             pos = positions.get(column.header)
             raw = values[pos] if pos is not None and pos < len(values) else None
@@ -242,27 +242,28 @@ class Importer:
                 value = self.parse_cell(column, raw)
             except CellError as exc:
                 errors.append(RowError(number, column.header, exc.reason))
+                bad_fields.add(column.field)
                 continue
             if value in (None, "") and column.required:
                 errors.append(RowError(number, column.header, "必填"))
+                bad_fields.add(column.field)
                 continue
             if value is not None:
                 data[column.field] = value
-        if errors:
-            return None, errors
         obj = self.model(**data)
         try:
-            self.prepare(obj)
-            obj.full_clean()
+            if not errors:
+                self.prepare(obj)
+            # Model validation still runs on the cells that parsed, so a row reports at once.
+            obj.full_clean(exclude=bad_fields or None)
         except CellError as exc:
-            return None, [RowError(number, exc.column or "", exc.reason)]
+            errors.append(RowError(number, exc.column or "", exc.reason))
         except ValidationError as exc:
             headers = {c.field: c.header for c in self.columns}
             for fname, messages in exc.message_dict.items():
                 for message in messages:
                     errors.append(RowError(number, headers.get(fname, ""), message))
-            return None, errors
-        return obj, []
+        return (None, errors) if errors else (obj, [])
 
     def save_object(self, obj):
         obj.save()
