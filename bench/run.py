@@ -27,7 +27,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from io import BytesIO  # noqa: E402
+from io import BytesIO, StringIO  # noqa: E402
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -57,7 +57,7 @@ def main():
 
     if not Org.objects.exists():
         t0 = time.perf_counter()
-        call_command("load_demo", "--scale", "county", "--seed", "1", stdout=open(os.devnull, "w"))
+        call_command("load_demo", "--scale", "county", "--seed", "1", stdout=StringIO())
         print(f"county demo loaded in {time.perf_counter() - t0:.1f} s")
     organ_ids = list(Org.objects.filter(kind=Org.ORGAN).values_list("pk", flat=True))
     print(f"database: {connection.vendor}; organs {len(organ_ids)}, people {Person.objects.count()}, "
