@@ -35,6 +35,12 @@ class World:
         return c
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at production strength costs ~0.3 s per hash; tests only need a correct one."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username, role, org, person=None):
     user = User(username=username, role=role, org=org, person=person,
                 must_change_password=False, password_changed_at=timezone.now())

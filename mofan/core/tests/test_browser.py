@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
@@ -22,10 +23,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test body itself are synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -51,10 +52,12 @@ def test_admin_logs_in_filters_people_and_downloads_the_export(transactional_db,
     base = live_server.url
     login(page, base, "admin")
     page.goto(f"{base}/orgs/people/")
+    from playwright.sync_api import expect
+
     assert page.locator("#list-table").inner_text().count("赵馆员") == 1
     # Choosing a filter submits the form by itself (app.js) and htmx swaps the table.
     page.select_option("#id_political_status", "cpc")
-    page.wait_for_function("!document.querySelector('#list-table').innerText.includes('赵馆员')")
+    expect(page.locator("#list-table")).not_to_contain_text("赵馆员")
     table = page.locator("#list-table").inner_text()
     assert "王股长" in table and "李干部" in table and "外单位" not in table
     assert "political_status=cpc" in page.url
@@ -63,7 +66,8 @@ def test_admin_logs_in_filters_people_and_downloads_the_export(transactional_db,
         page.click("#export-link")
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
-    ws = load_workbook(download.path()).active
+    with open(download.path(), "rb") as fh:
+        ws = load_workbook(BytesIO(fh.read())).active
     names = sorted(row[0] for row in ws.iter_rows(min_row=2, values_only=True))
     assert names == ["李干部", "王股长"]
     assert page.console_errors == []  # no CSP violation, no script error
@@ -85,7 +89,8 @@ def test_navigation_has_no_dead_links_on_a_phone(transactional_db, world, live_s
     hrefs = page.eval_on_selector_all("nav a[href]", "els => els.map(e => e.getAttribute('href'))")
     assert len(hrefs) >= 8
     for href in set(hrefs):
-        response = page.goto(base + href)
+        # page.request shares the session cookie; downloads (.docx/.xlsx) are links too.
+        response = page.request.get(base + href)
         assert response.status == 200, href
     page.goto(f"{base}/s/service/")
     assert "尚未启用" in page.content() or page.locator(".list-group a").count() > 0

@@ -75,7 +75,7 @@ def test_load_demo_refuses_a_non_empty_database_unless_asked_to_skip(world):
 
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "MOFAN_ENV": "production",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-check-0123456789",
         "ALLOWED_HOSTS": "mofan.example.gov.cn",
