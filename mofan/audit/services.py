@@ -42,8 +42,11 @@ def record(action, obj=None, *, before=None, after=None, success=True, label="",
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         last = AuditLog.objects.order_by("-id").values_list("hash", flat=True).first()
+        now = timezone.now()
         row = AuditLog(
-            at=timezone.now(),
+            # Millisecond precision: what Django's JSON serializer keeps, so a restored
+            # backup hashes the same.
+            at=now.replace(microsecond=now.microsecond // 1000 * 1000),
             user_id_copy=actor.user_id,
             user_name=actor.user_name[:150],
             ip=actor.ip,

@@ -1,0 +1,114 @@
+"""One consistent backup (database rows + uploaded files) in a single .zip, and its restore.
+
+The rows are dumped with Django's serializers inside one REPEATABLE READ transaction on
+PostgreSQL (SQLite serialises readers against writers anyway), so the file is a snapshot.
+"""
+
+import json
+import zipfile
+from io import StringIO
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+FORMAT_VERSION = 1
+# Derived or transient tables are not backed up.
+EXCLUDED = {"contenttypes", "sessions", "auth.permission", "accounts.loginattempt"}
+
+
+def _models():
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if model._meta.app_label in EXCLUDED or label in EXCLUDED or model._meta.proxy:
+            continue
+        yield model
+
+
+def write_backup(path: Path) -> dict:
+    media = Path(settings.MEDIA_ROOT)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        counts, out = {}, StringIO()
+        objects = []
+        for model in _models():
+            rows = list(model._default_manager.order_by("pk"))
+            counts[model._meta.label_lower] = len(rows)
+            objects.extend(rows)
+        serializers.serialize("json", objects, stream=out)
+    manifest = {"format": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
+                "database": connection.vendor, "counts": counts}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+        zf.writestr("data.json", out.getvalue())
+        if media.exists():
+            for f in sorted(media.rglob("*")):
+                if f.is_file():
+                    zf.write(f, f"media/{f.relative_to(media)}")
+    return manifest
+
+
+class RestoreError(Exception):
+    pass
+
+
+def database_is_empty() -> bool:
+    return not any(m._default_manager.exists() for m in _models())
+
+
+def read_backup(path: Path) -> dict:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, FileNotFoundError) as exc:
+        raise RestoreError(f"{path} 不是 mofan 备份文件") from exc
+    with zf:
+        names = set(zf.namelist())
+        if not {"manifest.json", "data.json"} <= names:
+            raise RestoreError(f"{path} 不是 mofan 备份文件（缺少 manifest.json 或 data.json）")
+        manifest = json.loads(zf.read("manifest.json"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise RestoreError(f"备份格式版本 {manifest.get('format')} 与本系统不符")
+        if not database_is_empty():
+            raise RestoreError("目标数据库不是空库；恢复只能写入空数据库，以免覆盖现有数据")
+        data = zf.read("data.json").decode()
+        with transaction.atomic():
+            # Rows arrive in model order, not dependency order: check keys once at the end.
+            with connection.constraint_checks_disabled():
+                for obj in serializers.deserialize("json", data):
+                    obj.save()
+            connection.check_constraints()
+            _reset_sequences()
+        media = Path(settings.MEDIA_ROOT).resolve()
+        for name in names:
+            if name.startswith("media/") and not name.endswith("/"):
+                target = (media / name[len("media/"):]).resolve()
+                if media not in target.parents:  # a crafted archive cannot write elsewhere
+                    raise RestoreError(f"备份中的文件路径不安全：{name}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(zf.read(name))
+    return manifest
+
+
+def _reset_sequences():
+    models = list(_models())
+    sql = connection.ops.sequence_reset_sql(_no_style(), models)
+    if sql:
+        with connection.cursor() as cur:
+            for statement in sql:
+                cur.execute(statement)
+
+
+def _no_style():
+    from django.core.management.color import no_style
+
+    return no_style()
+
+
+def migrate_quietly():
+    call_command("migrate", verbosity=0, interactive=False)

@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mofan.audit.services import record, verify_chain
+from mofan.core.backup import RestoreError, migrate_quietly, read_backup
+
+
+class Command(BaseCommand):
+    help = "恢复：把备份 .zip 恢复到一个空数据库（先自动建表），并校验审计哈希链"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+
+    def handle(self, *args, path, **options):
+        migrate_quietly()
+        try:
+            manifest = read_backup(Path(path))
+        except RestoreError as exc:
+            raise CommandError(str(exc)) from exc
+        ok, row_id, reason, checked = verify_chain()
+        if not ok:
+            raise CommandError(f"数据已恢复，但审计哈希链校验失败：{reason}")
+        record("restore", object_type="core.backup", label=f"从 {Path(path).name} 恢复")
+        rows = sum(manifest["counts"].values())
+        self.stdout.write(self.style.SUCCESS(
+            f"已恢复 {rows} 行数据（备份于 {manifest['created_at']}），审计链 {checked} 行完整。"))
