@@ -31,8 +31,10 @@ def _models():
 
 def write_backup(path: Path) -> dict:
     media = Path(settings.MEDIA_ROOT)
+    # Inside an outer transaction (tests) the snapshot is that transaction's own.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         counts, out = {}, StringIO()
