@@ -126,6 +126,9 @@ MOFAN_LOCKOUT_WINDOW = timedelta(minutes=15)
 MOFAN_LOCKOUT_DURATION = timedelta(minutes=15)
 MOFAN_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("MOFAN_IDLE_MINUTES", 30)))
 MOFAN_DORMANT_AFTER = timedelta(days=90)
+# 等保 level 3 option: a TOTP second factor for administrator roles.
+MOFAN_ADMIN_TOTP = os.environ.get("MOFAN_ADMIN_TOTP", "") == "1"
+MOFAN_TOTP_ISSUER = os.environ.get("MOFAN_TOTP_ISSUER", "mofan")
 MOFAN_AUDIT_RETENTION_DAYS = 180
 MOFAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 

@@ -45,9 +45,14 @@ class LoginForm(forms.Form):
                     "登录失败次数过多，该账号已锁定，请 15 分钟后再试。", code="locked"
                 )
             raise forms.ValidationError(GENERIC_FAILURE, code="invalid_login")
-        note_login_attempt(username, ip, True, user=user)
-        self.user = user
+        self.user = user  # the view records the success, after any second factor
         return self.cleaned_data
+
+
+class OTPForm(forms.Form):
+    code = forms.CharField(label="动态验证码", min_length=6, max_length=6,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                         "autocomplete": "one-time-code"}))
 
 
 class PasswordChangeForm(SetPasswordForm):

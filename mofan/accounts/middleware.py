@@ -10,7 +10,7 @@ from django.urls import reverse
 from mofan.audit.services import record
 
 # Paths reachable without a session (or with one that must first change its password).
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/favicon.ico", "/healthz")
+PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/otp/", "/static/", "/favicon.ico", "/healthz")
 PASSWORD_CHANGE_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/static/")
 SESSION_KEY = "mofan_last_seen"
 

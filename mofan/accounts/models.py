@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from mofan.core.scoping import (
+    ADMIN_ROLES,
     MEMBER,
     ROLE_CHOICES,
     ROLE_LABELS,
@@ -44,6 +45,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     expires_on = models.DateField("账号有效期至", null=True, blank=True)
+    # Second factor for administrator roles (等保 level 3), used when MOFAN_ADMIN_TOTP is on.
+    totp_secret = models.CharField(max_length=64, blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Accounts are scoped like any row: a system administrator manages those under his org.
     scope = Scope(org="org")
@@ -73,6 +77,10 @@ class User(AbstractUser):
         if self.password_changed_at is None:
             return True
         return timezone.now() - self.password_changed_at > settings.MOFAN_PASSWORD_MAX_AGE
+
+    @property
+    def needs_second_factor(self):
+        return settings.MOFAN_ADMIN_TOTP and self.role in ADMIN_ROLES
 
     @property
     def is_dormant(self):

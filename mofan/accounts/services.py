@@ -61,3 +61,21 @@ def set_password(user: User, raw: str, *, by=None, temporary=False):
     user.must_change_password = temporary
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     record("password_reset" if temporary else "password_change", user, user=by)
+
+
+def totp_for(user: User):
+    import pyotp
+
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        user.save(update_fields=["totp_secret"])
+    return pyotp.TOTP(user.totp_secret, issuer=settings.MOFAN_TOTP_ISSUER, name=user.username)
+
+
+def verify_second_factor(user: User, code: str) -> bool:
+    ok = totp_for(user).verify(code.strip(), valid_window=1)
+    if ok and user.totp_confirmed_at is None:
+        user.totp_confirmed_at = timezone.now()
+        user.save(update_fields=["totp_confirmed_at"])
+        record("totp_enrolled", user, user=user)
+    return ok

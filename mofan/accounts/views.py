@@ -1,3 +1,6 @@
+import time
+
+import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
@@ -5,26 +8,77 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from mofan.audit.middleware import client_ip
 from mofan.audit.services import record, snapshot
 from mofan.core.scoping import SECADMIN, SYSADMIN
 from mofan.core.screens import bootstrapify
 
-from .forms import AccountForm, LoginForm, PasswordChangeForm, RoleForm
+from .forms import AccountForm, LoginForm, OTPForm, PasswordChangeForm, RoleForm
 from .models import User
 from .passwords import generate_password
-from .services import set_password
+from .services import (
+    locked_until,
+    note_login_attempt,
+    set_password,
+    totp_for,
+    verify_second_factor,
+)
+
+PENDING_KEY = "mofan_otp_pending"
+PENDING_SECONDS = 300
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
+
+
+def _finish_login(request, user, target):
+    note_login_attempt(user.username, client_ip(request), True, user=user)
+    login(request, user)
+    return redirect(target)
 
 
 def login_view(request):
     form = LoginForm(request, request.POST or None)
     bootstrapify(form.fields)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user)
-        target = request.POST.get("next") or request.GET.get("next") or "/"
-        if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-            target = "/"
-        return redirect(target)
+        if form.user.needs_second_factor:
+            # Password is right; the session is not logged in until the code is.
+            request.session[PENDING_KEY] = {"user": form.user.pk, "next": _safe_next(request),
+                                            "at": time.time()}
+            return redirect("accounts:otp")
+        return _finish_login(request, form.user, _safe_next(request))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")},
+                  status=422 if form.errors else 200)
+
+
+def otp_view(request):
+    """Second step for administrator roles when MOFAN_ADMIN_TOTP is on (等保 level 3)."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        messages.info(request, "请先输入用户名和密码。")
+        return redirect("accounts:login")
+    user = get_object_or_404(User, pk=pending["user"], is_active=True)
+    form = OTPForm(request.POST or None)
+    bootstrapify(form.fields)
+    if request.method == "POST" and form.is_valid():
+        if verify_second_factor(user, form.cleaned_data["code"]):
+            del request.session[PENDING_KEY]
+            return _finish_login(request, user, pending["next"])
+        note_login_attempt(user.username, client_ip(request), False, user=user, reason="otp")
+        if locked_until(user.username):
+            del request.session[PENDING_KEY]
+            messages.error(request, "登录失败次数过多，该账号已锁定，请 15 分钟后再试。")
+            return redirect("accounts:login")
+        form.add_error("code", "验证码不正确或已过期。")
+    enrol = None
+    if user.totp_confirmed_at is None:
+        totp = totp_for(user)
+        enrol = {"secret": totp.secret,
+                 "qr": segno.make(totp.provisioning_uri(), error="m").svg_data_uri(scale=4)}
+    return render(request, "accounts/otp.html", {"form": form, "enrol": enrol},
                   status=422 if form.errors else 200)
 
 
