@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "mofan.audit",
     "mofan.accounts",
     "mofan.orgs",
+    "mofan.study",
 ]
 
 MIDDLEWARE = [

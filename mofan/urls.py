@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("mofan.accounts.urls")),
     path("audit/", include("mofan.audit.urls")),
     path("orgs/", include("mofan.orgs.urls")),
+    path("study/", include("mofan.study.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from mofan.accounts.middleware import PUBLIC_PREFIXES
 from mofan.orgs.models import Campaign, Org
+from mofan.study.tests import factories as study_factories
 
 
 def walk(patterns=None, prefix="", namespace=""):
@@ -32,6 +33,7 @@ OBJECT_FOR = {
     "accounts:user_edit": lambda w: w.users["admin"],
     "accounts:user_role": lambda w: w.users["admin"],
     "accounts:user_reset_password": lambda w: w.users["admin"],
+    **study_factories.OBJECT_FOR,
 }
 EXTRA_OBJECTS = []  # later modules extend: (url name, factory)
 

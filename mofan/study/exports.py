@@ -1,0 +1,114 @@
+"""The Word 学习台账 (GB/T 9704 layout via core.gongwen) and the compliance grid as .xlsx."""
+
+import datetime as dt
+
+from mofan.core import indicators
+from mofan.core.excel import xlsx_bytes
+from mofan.core.gongwen import Block, Table, render_gongwen
+
+from .models import StudySession
+from .services import ledger_sessions, red_service_totals
+
+CN_NUM = "一二三四五六七八九十"
+KEYS = [
+    "study.first_topic_sessions", "study.first_topic_coverage_rate",
+    "study.central_group_sessions", "study.branch_sessions", "study.party_lectures",
+    "study.leader_lectures", "study.theme_days", "study.seminars", "study.attendance_rate",
+    "study.red_education_sessions", "study.red_education_people", "study.months_with_plan",
+]
+
+
+def study_indicators(organ, year):
+    period = indicators.Period.year(year)
+    return {k: indicators.REGISTRY[k].value(organ.pk, period) for k in KEYS}
+
+
+def _attendance(s):
+    if not s.expected:
+        return "未点名"
+    return f"{s.attended}/{s.expected}\n{round(100.0 * s.attended / s.expected, 1)}%"
+
+
+def _content(s):
+    parts = [s.materials.strip()]
+    if s.kind == StudySession.LECTURE and s.speaker_id:
+        parts.insert(0, f"授课人：{s.speaker.name}" + ("（领导干部）" if s.leader_lecture else ""))
+    if s.kind == StudySession.THEME_DAY and s.theme_day_form:
+        parts.insert(0, f"形式：{s.get_theme_day_form_display()}")
+    if s.topics.strip():
+        parts.append(f"研讨题目：{s.topics.strip()}")
+    if s.kind == StudySession.FIRST_TOPIC and not s.opens_with_study:
+        parts.append("（该次会议学习非首项议题，不计入第一议题）")
+    return "\n".join(p for p in parts if p)
+
+
+def ledger_blocks(organ, year):
+    values = study_indicators(organ, year)
+    sessions = list(ledger_sessions(organ, year))
+    intro = (
+        f"{year}年，{organ.name}党组会议以第一议题开篇学习"
+        f"{values['study.first_topic_sessions']}次（第一议题覆盖率"
+        f"{values['study.first_topic_coverage_rate']}%），组织党组中心组理论学习"
+        f"{values['study.central_group_sessions']}次、专题研讨{values['study.seminars']}次、"
+        f"支部集中学习{values['study.branch_sessions']}次、主题党日"
+        f"{values['study.theme_days']}次，讲党课{values['study.party_lectures']}堂"
+        f"（其中领导干部讲党课{values['study.leader_lectures']}堂），学习活动出勤率"
+        f"{values['study.attendance_rate']}%（含补学）；各党支部全部报送学习计划的月份"
+        f"{values['study.months_with_plan']}个；红色教育基地提供服务"
+        f"{values['study.red_education_sessions']}场、{values['study.red_education_people']}人次。"
+        "各次学习活动记录如下。"
+    )
+    blocks = [Block(intro)]
+    n = 0
+    for kind, label in StudySession.KIND_CHOICES:
+        rows = [s for s in sessions if s.kind == kind]
+        if not rows:
+            continue
+        blocks.append(Block(f"{CN_NUM[n]}、{label}（{len(rows)}次）", level=1))
+        n += 1
+        blocks.append(Table(
+            ["序号", "日期", "党组织", "主题", "学习内容", "出勤"],
+            [[i, f"{s.date.month}月{s.date.day}日", s.party_org.name, s.theme, _content(s),
+              _attendance(s)] for i, s in enumerate(rows, 1)],
+            widths=[0.8, 1.4, 1.7, 2.6, 3.0, 1.4],
+        ))
+    bases = red_service_totals(organ, year)
+    if bases:
+        blocks.append(Block(f"{CN_NUM[n]}、红色教育服务", level=1))
+        blocks.append(Table(["序号", "教育基地", "服务场次", "服务人次"],
+                            [[i, name, c, p] for i, (name, c, p) in enumerate(bases, 1)],
+                            widths=[0.8, 4, 1.5, 1.5], size=14))
+    return blocks
+
+
+def ledger_docx(organ, year, today: dt.date | None = None) -> bytes:
+    signed = min(today or dt.date.today(), dt.date(year, 12, 31))
+    return render_gongwen(f"{organ.name}{year}年度学习台账", ledger_blocks(organ, year),
+                          signature=organ.name, date=signed)
+
+
+def grid_xlsx(grid) -> bytes:
+    headers = ["党组织", *[f"{m}月" for m in grid.months], "报送计划", "学习活动", "主题党日",
+               "出勤率%"]
+    rows = []
+    for row in grid.rows:
+        cells = []
+        for c in row.cells:
+            if c.future:
+                cells.append("")
+                continue
+            text = f"计划{'✓' if c.plan == 'filed' else '✗'} 活动{c.sessions}"
+            if not row.is_central_group:
+                text += f" 党日{c.theme_days}"
+            if c.rate is not None:
+                text += f" {c.rate}%"
+            if c.gaps:
+                text += "【" + "、".join(c.gaps) + "】"
+            cells.append(text)
+        rows.append([row.party_org.name, *cells, row.plans_filed, row.sessions, row.theme_days,
+                     row.rate if row.rate is not None else ""])
+    rows.append(["党组会议首项为学习", *[f"{m.opened_with_study}/{m.meetings}" if m.meetings else ""
+                                  for m in grid.meetings], "", "", "",
+                 grid.coverage_rate])
+    return xlsx_bytes("学习合规", headers, rows,
+                      title=f"{grid.organ.name}{grid.year}年学习型机关建设合规一览")

@@ -1,0 +1,259 @@
+"""Generic list / detail / edit / export / import screens of the study records."""
+
+import django_filters
+from django.db.models import Count, Q
+
+from mofan.core.excel import CellError, Column, Importer
+from mofan.core.screens import Col, Screens
+from mofan.orgs.models import PartyOrg, Person
+
+from .models import (
+    Attendance,
+    Meeting,
+    RedBase,
+    RedService,
+    StudyPlan,
+    StudySession,
+    first_item_is_study,
+)
+from .services import attendance_totals, build_roll
+
+
+def filterset_with_year(model, fields, date_field):
+    """A FilterSet over ``fields`` plus 年度 (``?year=2022``) on ``date_field``."""
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    attrs = {
+        "Meta": meta,
+        "year": django_filters.NumberFilter(field_name=date_field, lookup_expr="year",
+                                            label="年度"),
+    }
+    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
+
+
+def parse_bool(value):
+    text = "" if value is None else str(value).strip()
+    if text in ("", "否", "0", "False", "false", "FALSE"):
+        return False
+    if text in ("是", "1", "True", "true", "TRUE", "√"):
+        return True
+    raise CellError(f"“{text}”应填“是”或“否”")
+
+
+# ------------------------------------------------------------------ plans
+
+
+class StudyPlanScreens(Screens):
+    model = StudyPlan
+    title = "月度学习计划"
+    columns = [Col("month_label", "月份"), "party_org", "theme", "status", "filed_on"]
+    export_columns = [Col("month_label", "月份"), "party_org", "theme", "planned", "status",
+                      "filed_on"]
+    filters = ["party_org", "status"]
+    search = ["theme", "planned"]
+    sortable = ["month"]
+    form_fields = ["party_org", "month", "theme", "planned", "status"]
+    select_related = ["party_org"]
+    detail_template = "study/plan_detail.html"
+    list_template = "study/plan_list.html"
+
+    @classmethod
+    def filterset_class(cls):
+        return filterset_with_year(StudyPlan, cls.filters, "month")
+
+    @classmethod
+    def detail_context(cls, obj, request):
+        return {"can_edit_plan": obj.can_edit(request.user)}
+
+
+# ------------------------------------------------------------------ sessions
+
+
+class SessionImporter(Importer):
+    """Past sessions as offices kept them in Excel (第一议题 is recorded with its meeting)."""
+
+    model = StudySession
+    title = "学习活动"
+    columns = [
+        Column("日期", "date", required=True, example="2022-03-15"),
+        Column("类型", "kind", required=True, example="支部集中学习"),
+        Column("党组织", "party_org", required=True, example="机关第一党支部"),
+        Column("主题", "theme", required=True, example="学习领悟“两个确立”的决定性意义"),
+        Column("地点", "place", example="三楼会议室"),
+        Column("主持人", "host", example="张三"),
+        Column("记录人", "recorder", example="李四"),
+        Column("授课人", "speaker", example=""),
+        Column("领导干部讲党课", "leader_lecture", example="否", parse=parse_bool),
+        Column("活动形式", "theme_day_form", example=""),
+        Column("研讨题目", "topics", example=""),
+        Column("学习内容", "materials", example="《习近平谈治国理政》第四卷"),
+        Column("会议记录", "minutes", example=""),
+    ]
+
+    def related_queryset(self, model_field):
+        if model_field.related_model is PartyOrg:
+            return PartyOrg.objects.editable_by(self.user).filter(
+                kind__in=("leading_group", "branch"))
+        if model_field.related_model is Person:
+            return Person.objects.visible_to(self.user)
+        return super().related_queryset(model_field)
+
+    def prepare(self, obj):
+        if obj.kind == StudySession.FIRST_TOPIC:
+            raise CellError("第一议题请在“党组会议”中登记（须核对会议议程）", "类型")
+        if obj.party_org_id:
+            obj.org_id = obj.party_org.org_id
+
+
+class StudySessionScreens(Screens):
+    model = StudySession
+    title = "学习活动"
+    columns = ["date", "kind", "party_org", "theme", "host",
+               Col("attendance_label", "出勤（实到/应到）"), Col("first_topic_label", "第一议题")]
+    export_columns = ["date", "kind", "party_org", "theme", "place", "host", "recorder",
+                      "speaker", Col("leader_lecture_label", "领导干部讲党课"), "theme_day_form",
+                      "topics", "materials", Col("attended", "实到（含补学）"),
+                      Col("expected", "应到"), Col("rate", "出勤率%"),
+                      Col("first_topic_label", "第一议题")]
+    filters = ["kind", "party_org"]
+    search = ["theme", "materials", "topics"]
+    sortable = ["date"]
+    form_fields = ["kind", "party_org", "meeting", "date", "place", "theme", "host", "recorder",
+                   "speaker", "leader_lecture", "theme_day_form", "topics", "materials",
+                   "minutes"]
+    detail_fields = ["kind", "party_org", "meeting", Col("first_topic_label", "第一议题"), "date",
+                     "place", "theme", "host", "recorder", "speaker",
+                     Col("leader_lecture_label", "领导干部讲党课"), "theme_day_form", "topics",
+                     "materials", "minutes"]
+    select_related = ["party_org", "host", "recorder", "speaker", "meeting"]
+    importer = SessionImporter
+    detail_template = "study/session_detail.html"
+
+    @classmethod
+    def filterset_class(cls):
+        return filterset_with_year(StudySession, cls.filters, "date")
+
+    @classmethod
+    def base_queryset(cls):
+        # GROUP BY drops Meta.ordering, so order explicitly for stable pages.
+        return (
+            super().base_queryset().with_first_topic_flag()
+            .annotate(expected=Count("roll"),
+                      attended=Count("roll", filter=Q(roll__status=Attendance.PRESENT)
+                                     | Q(roll__status=Attendance.ABSENT,
+                                         roll__makeup_on__isnull=False)))
+            .order_by("-date", "-id")
+        )
+
+    @classmethod
+    def form_class(cls, user):
+        base = super().form_class(user)
+
+        class SessionForm(base):
+            def save(self, commit=True):
+                new = self.instance.pk is None
+                obj = super().save(commit)
+                if new and commit:
+                    build_roll(obj)  # everyone expected, ticked present; the recorder corrects
+                return obj
+
+        return SessionForm
+
+    @classmethod
+    def detail_context(cls, obj, request):
+        roll = list(obj.roll.select_related("person", "person__org"))
+        return {
+            "roll": roll,
+            "totals": attendance_totals(obj.roll.all()),
+            "files": list(obj.files.all()),
+            "can_edit_session": obj.can_edit(request.user),
+        }
+
+
+# ------------------------------------------------------------------ meetings
+
+
+class MeetingScreens(Screens):
+    model = Meeting
+    title = "党组会议"
+    columns = ["date", "title", "party_org", Col("agenda_count", "议题数"),
+               Col("first_is_study_label", "首项为学习")]
+    export_columns = columns
+    filters = ["party_org"]
+    search = ["title"]
+    sortable = ["date"]
+    form_fields = ["party_org", "title", "date", "place", "host"]
+    select_related = ["party_org", "host"]
+    detail_template = "study/meeting_detail.html"
+
+    @classmethod
+    def filterset_class(cls):
+        return filterset_with_year(Meeting, cls.filters, "date")
+
+    @classmethod
+    def base_queryset(cls):
+        return (super().base_queryset()
+                .annotate(first_is_study=first_item_is_study(), agenda_count=Count("agenda"))
+                .order_by("-date", "-id"))
+
+    @classmethod
+    def detail_context(cls, obj, request):
+        agenda = list(obj.agenda.all())
+        study_pos = next((a.order for a in agenda if a.is_study), "")
+        return {
+            "agenda": agenda,
+            "agenda_text": "\n".join(a.title for a in agenda),
+            "study_position": study_pos,
+            "opens": bool(agenda and agenda[0].is_study),
+            "sessions": list(obj.sessions.all()),
+            "can_edit_meeting": obj.can_edit(request.user),
+        }
+
+
+# ------------------------------------------------------------------ red education
+
+
+class RedBaseScreens(Screens):
+    model = RedBase
+    title = "红色教育基地"
+    columns = ["name", "kind", "org", "address"]
+    filters = ["kind"]
+    search = ["name", "address"]
+    form_fields = ["org", "name", "kind", "address", "sort"]
+    select_related = ["org"]
+
+
+class RedServiceImporter(Importer):
+    model = RedService
+    title = "红色教育服务"
+    columns = [
+        Column("日期", "date", required=True, example="2022-05-18"),
+        Column("教育基地", "base", required=True, example="“示例事件”史迹陈列馆"),
+        Column("服务对象", "group", required=True, example="学生"),
+        Column("单位/团体名称", "group_name", example="示例县第一中学"),
+        Column("人数", "people", required=True, example="45"),
+        Column("讲解员", "guide", example="王讲解"),
+    ]
+
+    def related_queryset(self, model_field):
+        return RedBase.objects.editable_by(self.user)
+
+    def prepare(self, obj):
+        if obj.base_id:
+            obj.org_id = obj.base.org_id
+
+
+class RedServiceScreens(Screens):
+    model = RedService
+    title = "红色教育服务"
+    columns = ["date", "base", "group", "group_name", "people", "guide"]
+    export_columns = columns
+    filters = ["base", "group"]
+    search = ["group_name", "guide"]
+    sortable = ["date", "people"]
+    form_fields = ["base", "date", "group", "group_name", "people", "guide"]
+    select_related = ["base"]
+    importer = RedServiceImporter
+
+    @classmethod
+    def filterset_class(cls):
+        return filterset_with_year(RedService, cls.filters, "date")

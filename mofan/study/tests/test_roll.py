@@ -1,0 +1,185 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from mofan.audit.models import AuditLog
+from mofan.orgs.models import PartyOrg
+from mofan.study.models import Attendance, StudySession
+from mofan.study.services import RollEntry, attendance_totals, build_roll, set_roll
+
+from . import factories as f
+
+
+def _roll_post(session, present=(), reasons=None, makeup=None):
+    data = {}
+    for a in session.roll.all():
+        if a.person_id in present:
+            data[f"present_{a.pk}"] = "on"
+        data[f"reason_{a.pk}"] = (reasons or {}).get(a.person_id, "")
+        data[f"makeup_{a.pk}"] = (makeup or {}).get(a.person_id, "")
+    return data
+
+
+def test_a_new_session_puts_every_branch_member_on_the_roll_as_present(world):
+    s = f.session(world)
+    people = set(s.roll.values_list("person__name", "status"))
+    assert people == {("王股长", "present"), ("李干部", "present")}
+
+
+def test_people_who_left_before_the_session_are_not_expected(world):
+    f.branch_member(world, world.branch, name="已调离", left_on=dt.date(2025, 1, 31))
+    f.branch_member(world, world.branch, name="后入职", joined_on=dt.date(2025, 6, 1))
+    s = f.session(world)
+    assert sorted(s.roll.values_list("person__name", flat=True)) == ["李干部", "王股长"]
+
+
+def test_building_the_roll_twice_adds_nobody_twice(world):
+    s = f.session(world)
+    assert build_roll(s) == 0
+    assert s.roll.count() == 2
+
+
+def test_attendance_rate_counts_present_and_makeup_over_everyone_expected(world):
+    third = f.branch_member(world, world.branch, name="张三")
+    s = f.session(world)
+    set_roll(s, [
+        RollEntry(world.head_person.pk, present=True),
+        RollEntry(world.member_person.pk, present=False, reason="出差",
+                  makeup_on=dt.date(2025, 3, 20)),
+        RollEntry(third.pk, present=False, reason="病假"),
+    ], actor=world.users["admin"])
+    assert attendance_totals(s.roll.all()) == {"expected": 3, "attended": 2, "rate": 66.7}
+
+
+def test_a_makeup_date_before_the_session_is_refused(world):
+    s = f.session(world)
+    with pytest.raises(ValidationError):
+        set_roll(s, [RollEntry(world.member_person.pk, present=False,
+                               makeup_on=dt.date(2025, 3, 1))], actor=world.users["admin"])
+    assert s.roll.filter(status=Attendance.ABSENT).count() == 0
+
+
+def test_someone_not_on_the_roll_cannot_be_ticked(world):
+    s = f.session(world)
+    with pytest.raises(ValidationError):
+        set_roll(s, [RollEntry(world.outsider_person.pk, present=True)],
+                 actor=world.users["admin"])
+
+
+def test_the_recorder_ticks_the_roll_on_the_phone_page(world):
+    s = f.session(world, recorder=world.member_person)
+    client = world.client("member")
+    page = client.get(f"/study/sessions/{s.pk}/roll/")
+    assert page.status_code == 200
+    assert 'name="viewport"' in page.content.decode()
+    data = _roll_post(s, present={world.member_person.pk},
+                      reasons={world.head_person.pk: "下乡督导"})
+    response = client.post(f"/study/sessions/{s.pk}/roll/", data)
+    assert response.status_code == 302
+    absent = s.roll.get(person=world.head_person)
+    assert (absent.status, absent.reason) == ("absent", "下乡督导")
+    assert AuditLog.objects.filter(object_type="study.studysession", action="update").exists()
+
+
+def test_a_bad_makeup_date_on_the_phone_page_is_shown_and_nothing_saved(world):
+    s = f.session(world, recorder=world.member_person)
+    data = _roll_post(s, present=set(), makeup={world.head_person.pk: "2025-02-30"})
+    response = world.client("member").post(f"/study/sessions/{s.pk}/roll/", data)
+    assert response.status_code == 422
+    assert "补学日期" in response.content.decode()
+    assert s.roll.filter(status="absent").count() == 0
+
+
+def test_a_member_cannot_edit_another_branchs_roll(world):
+    other_branch = PartyOrg.objects.create(org=world.organ, name="机关第二党支部", kind="branch")
+    f.branch_member(world, other_branch, name="二支部党员")
+    s = f.session(world, party_org=other_branch)
+    client = world.client("member")
+    data = _roll_post(s, present=set())
+    assert client.get(f"/study/sessions/{s.pk}/roll/").status_code == 404
+    assert client.post(f"/study/sessions/{s.pk}/roll/", data).status_code == 404
+    assert s.roll.filter(status="present").count() == 1
+
+
+def test_a_member_who_is_not_the_recorder_cannot_edit_the_roll(world):
+    s = f.session(world)
+    assert not s.can_edit(world.users["member"])
+    with pytest.raises(PermissionDenied):
+        set_roll(s, [], actor=world.users["member"])
+
+
+def test_a_section_head_cannot_reach_a_branch_roll_of_the_organ(world):
+    s = f.session(world)
+    assert world.client("head").post(f"/study/sessions/{s.pk}/roll/", {}).status_code == 404
+
+
+def test_creating_a_session_through_the_form_builds_its_roll(world):
+    response = world.client("admin").post("/study/sessions/new/", {
+        "kind": StudySession.BRANCH, "party_org": world.branch.pk, "date": "2025-04-02",
+        "theme": "八扬八治作风建设", "place": "会议室",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    s = StudySession.objects.get(theme="八扬八治作风建设")
+    assert s.org == world.organ
+    assert s.roll.count() == 2
+
+
+def test_a_theme_day_needs_its_form_and_a_lecture_its_speaker(world):
+    response = world.client("admin").post("/study/sessions/new/", {
+        "kind": StudySession.THEME_DAY, "party_org": world.branch.pk, "date": "2025-04-02",
+        "theme": "共看红色影视",
+    })
+    assert response.status_code == 422
+    response = world.client("admin").post("/study/sessions/new/", {
+        "kind": StudySession.LECTURE, "party_org": world.branch.pk, "date": "2025-04-02",
+        "theme": "专题党课", "leader_lecture": "on",
+    })
+    assert response.status_code == 422
+    assert not StudySession.objects.exists()
+
+
+def test_my_study_shows_the_branch_plan_and_only_my_own_attendance(world):
+    f.plan(world, month=dt.date(2025, 3, 1))
+    s = f.session(world)
+    set_roll(s, [RollEntry(world.head_person.pk, present=False, reason="出差")],
+             actor=world.users["admin"])
+    page = world.client("member").get("/study/my/?month=2025-03").content.decode()
+    assert "学习领悟“两个确立”的决定性意义" in page
+    assert "出勤率 100.0%" in page
+    assert "出差" not in page  # the head's absence is not the member's business
+
+
+def test_session_files_are_checked_and_stored_under_a_generated_name(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    s = f.session(world)
+    client = world.client("admin")
+    png = SimpleUploadedFile("支部合影.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")
+    client.post(f"/study/sessions/{s.pk}/files/", {"file": png})
+    stored = s.files.get()
+    assert stored.original_name == "支部合影.png"
+    assert "支部合影" not in stored.file.name and stored.file.name.endswith(".png")
+    fake = SimpleUploadedFile("假照片.jpg", b"MZ\x90\x00 not a jpeg", "image/jpeg")
+    client.post(f"/study/sessions/{s.pk}/files/", {"file": fake})
+    script = SimpleUploadedFile("run.exe", b"MZ", "application/octet-stream")
+    client.post(f"/study/sessions/{s.pk}/files/", {"file": script})
+    assert s.files.count() == 1
+    download = client.get(f"/study/files/{stored.pk}/")
+    assert download.status_code == 200
+    assert world.client("outsider").get(f"/study/files/{stored.pk}/").status_code == 404
+
+
+def test_my_study_links_the_recorder_to_the_rolls_he_keeps_this_month(world):
+    s = f.session(world, recorder=world.member_person)
+    page = world.client("member").get("/study/my/?month=2025-03").content.decode()
+    assert f"/study/sessions/{s.pk}/roll/" in page
+    assert f"/study/sessions/{s.pk}/roll/" not in world.client("member").get(
+        "/study/my/?month=2025-04").content.decode()
+
+
+def test_my_study_says_so_when_the_account_has_no_person(world):
+    response = world.client("admin").get("/study/my/")
+    assert response.status_code == 200
+    assert "没有对应的人员信息" in response.content.decode()
