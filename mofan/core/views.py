@@ -14,6 +14,15 @@ def default_year():
     return dt.date.today().year - 1
 
 
+def requested_year(request) -> int:
+    """?year= when it is a sane year, else the default reporting year."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return default_year()
+    return year if 2000 <= year <= 2100 else default_year()
+
+
 def organs_in_view(user):
     from mofan.orgs.models import Org
 
@@ -25,10 +34,7 @@ def home(request):
     user = request.user
     ctx = {"year": default_year()}
     if user.role in DOMAIN_ROLES and user.org_id:
-        try:
-            year = int(request.GET.get("year", ctx["year"]))
-        except ValueError:
-            year = ctx["year"]
+        year = requested_year(request)
         period = indicators.Period.year(year)
         organs = list(organs_in_view(user)) if user.role == COMMITTEE else (
             [user.org.organ] if user.org.organ_id else []

@@ -17,7 +17,7 @@ from mofan.audit.services import record
 from mofan.core.excel import xlsx_response
 from mofan.core.gongwen import DOCX_TYPE
 from mofan.core.scoping import COMMITTEE, ORG_ADMIN
-from mofan.core.views import organs_in_view
+from mofan.core.views import organs_in_view, requested_year
 
 from . import exports, services
 from .forms import AgendaForm, CopyLastMonthForm, UploadForm, parse_roll
@@ -46,12 +46,7 @@ def _editable(model, request, pk, qs=None):
     return obj
 
 
-def _year(request):
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
 
 
 def _organ_choice(request):
@@ -76,7 +71,7 @@ def _organ_choice(request):
 @require_GET
 def compliance(request):
     organ, organs = _organ_choice(request)
-    year = _year(request)
+    year = requested_year(request)
     grid = services.compliance_grid(organ, year)
     if request.GET.get("export") == "xlsx":
         record("export", organ, label=f"导出学习合规一览 {organ} {year}")
@@ -89,7 +84,7 @@ def compliance(request):
 @require_GET
 def ledger_docx(request):
     organ, _ = _organ_choice(request)
-    year = _year(request)
+    year = requested_year(request)
     content = exports.ledger_docx(organ, year, today=timezone.localdate())
     record("export", organ, label=f"导出学习台账 {organ} {year}")
     response = HttpResponse(content, content_type=DOCX_TYPE)
