@@ -73,6 +73,10 @@ INSTALLED_APPS = [
     "mofan.accounts",
     "mofan.orgs",
     "mofan.study",
+    "mofan.tasks",
+    "mofan.appeals",
+    "mofan.enterprise",
+    "mofan.rectification",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,11 @@ urlpatterns = [
     path("accounts/", include("mofan.accounts.urls")),
     path("audit/", include("mofan.audit.urls")),
     path("orgs/", include("mofan.orgs.urls")),
+    path("ledger/", include("mofan.core.ledger_urls")),
+    path("tasks/", include("mofan.tasks.urls")),
+    path("appeals/", include("mofan.appeals.urls")),
+    path("enterprise/", include("mofan.enterprise.urls")),
+    path("rectification/", include("mofan.rectification.urls")),
     path("study/", include("mofan.study.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -8,5 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import indicators
+        from .ledger_views import register_nav
 
         indicators.autodiscover()
+        register_nav()  # 我的待办, 工作日历, 办理时限 (the ledger engine's screens)

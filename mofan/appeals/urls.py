@@ -1,0 +1,4 @@
+from .screens import AppealScreens
+
+app_name = "appeals"
+urlpatterns = [*AppealScreens.urls("items")]

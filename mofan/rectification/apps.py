@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class RectificationConfig(AppConfig):
+    name = "mofan.rectification"
+    label = "rectification"
+    verbose_name = "巡察整改"
+
+    def ready(self):
+        from mofan.core import ledger, nav
+        from mofan.core.scoping import COMMITTEE, HEAD, ORG_ADMIN
+
+        from .models import Problem
+
+        ledger.register(Problem, list_url="rectification:problem_list", detail_url="rectification:problem_detail",
+                        act_url="rectification:problem_act")
+        admins = [COMMITTEE, ORG_ADMIN, HEAD]
+        nav.register("ledgers", "巡察整改", "rectification:problem_list", roles=admins)
+        nav.register("efficiency", "巡察轮次", "rectification:inspectionround_list", roles=admins)
+        nav.register("efficiency", "制度台账", "rectification:rule_list", roles=admins)

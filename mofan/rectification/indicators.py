@@ -1,0 +1,22 @@
+from django.db.models import Count
+
+from mofan.core.indicators import indicator
+from mofan.core.ledger import define_indicators
+
+from .models import Problem, Rule
+
+define_indicators(Problem, "巡察整改问题")
+
+
+def _rules(period):
+    """Rules issued in the period that answer at least one rectification problem."""
+    return Rule.objects.filter(issued_on__gte=period.start, issued_on__lte=period.end,
+                               change__in=("created", "revised"), problems__isnull=False)
+
+
+@indicator("rectification.rules_created", "整改建立和完善制度数", "项",
+           sources=lambda organ, period: _rules(period).filter(org__organ=organ).distinct())
+def rules_created(organ_ids, period):
+    rows = (_rules(period).filter(org__organ__in=organ_ids).values("org__organ")
+            .annotate(n=Count("id", distinct=True)).order_by())
+    return {r["org__organ"]: r["n"] for r in rows}

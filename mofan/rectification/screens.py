@@ -1,0 +1,94 @@
+from django.core.exceptions import PermissionDenied
+
+from mofan.core.excel import Column, Importer
+from mofan.core.ledger_views import LedgerImporter, LedgerScreens, ledger_columns
+from mofan.core.scoping import HEAD, ORG_ADMIN
+from mofan.core.screens import Col, Screens
+
+from .models import InspectionRound, Problem, Rule
+from .services import do_rate, rate_refusal
+
+
+def _own_org(obj, user):
+    if user.role not in (ORG_ADMIN, HEAD) or not user.org_id:
+        raise PermissionDenied("只有单位管理员或负责人可以新增")
+    obj.org = user.org
+
+
+class InspectionRoundScreens(Screens):
+    model = InspectionRound
+    title = "巡察轮次"
+    columns = ["name", "inspector", "feedback_on", "rectify_by", "org"]
+    form_fields = ["name", "inspector", "feedback_on", "rectify_by"]
+    select_related = ["org"]
+    prepare_new = classmethod(lambda cls, obj, user: _own_org(obj, user))
+
+
+class RuleScreens(Screens):
+    model = Rule
+    title = "制度台账"
+    columns = ["title", "doc_no", "issued_on", "status", "change", "org"]
+    filters = ["status", "change"]
+    search = ["title", "doc_no"]
+    sortable = ["issued_on", "title"]
+    form_fields = ["title", "doc_no", "issued_on", "status", "change", "file", "problems"]
+    detail_fields = ["title", "doc_no", "issued_on", "status", "change", "org",
+                     Col("problem_titles", "对应整改问题")]
+    select_related = ["org"]
+    prepare_new = classmethod(lambda cls, obj, user: _own_org(obj, user))
+
+
+class ProblemImporter(LedgerImporter, Importer):
+    model = Problem
+    columns = ledger_columns(
+        before=[
+            Column("巡察轮次", "inspection_round", required=True, example="县委第三轮巡察"),
+            Column("问题类别", "category", required=True, example="制度执行"),
+            Column("问题描述", "description", required=True, example="公务接待审批不规范"),
+            Column("责任领导", "leader", example="王五"),
+            Column("牵头股室", "lead_section", example="办公室"),
+            Column("整改措施", "measures", example="修订公务接待管理办法"),
+        ])
+
+    def related_queryset(self, model_field):
+        if model_field.related_model is InspectionRound:
+            return InspectionRound.objects.visible_to(self.user)
+        return super().related_queryset(model_field)
+
+
+class ProblemScreens(LedgerScreens):
+    model = Problem
+    title = "巡察整改"
+    columns = ["title", "inspection_round", "category", "lead_section",
+               Col("round_no", "轮次"), *LedgerScreens.common_columns]
+    export_columns = ["inspection_round", "category", "description", "leader", "lead_section",
+                      "measures", "owner", "owner_unit", "assigned_on", "deadline",
+                      Col("closed_on", "办结日期"), "result", Col("state", "状态"),
+                      Col("overdue_label", "逾期"), "rating", Col("round_no", "轮次")]
+    extra_filters = ["inspection_round", "category", "rating"]
+    search = ["title", "description", "measures"]
+    form_fields = ["inspection_round", "category", "title", "description", "leader",
+                   "lead_section", "measures", "registered_on"]
+    detail_fields = ["inspection_round", "category", "description", "leader", "lead_section",
+                     "measures", "registered_on", "org", "owner", "owner_unit", "assigned_on",
+                     "deadline", "result", "rating", Col("round_no", "整改轮次"), "parent"]
+    select_related = [*LedgerScreens.select_related, "inspection_round", "lead_section"]
+    importer = ProblemImporter
+
+    @classmethod
+    def extra_actions(cls, obj, user):
+        return [] if rate_refusal(obj, user) else [("rate", "评定成效")]
+
+    @classmethod
+    def handle_extra(cls, request, obj, action):
+        from mofan.core.ledger import LedgerError
+
+        if action != "rate":
+            raise LedgerError("未知的操作")
+        do_rate(obj, actor=request.user, rating=request.POST.get("rating", ""),
+                note=request.POST.get("note", ""))
+
+    @classmethod
+    def detail_extra(cls, obj, request):
+        return {"rating_choices": Problem.RATING_CHOICES,
+                "rules": obj.rules.all(), "next_rounds": obj.next_rounds.all()}

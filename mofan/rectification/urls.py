@@ -1,0 +1,8 @@
+from .screens import InspectionRoundScreens, ProblemScreens, RuleScreens
+
+app_name = "rectification"
+urlpatterns = [
+    *ProblemScreens.urls("problems"),
+    *InspectionRoundScreens.urls("rounds"),
+    *RuleScreens.urls("rules"),
+]

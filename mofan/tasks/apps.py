@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class TasksConfig(AppConfig):
+    name = "mofan.tasks"
+    label = "tasks"
+    verbose_name = "创建任务"
+
+    def ready(self):
+        from mofan.core import ledger, nav
+        from mofan.core.scoping import COMMITTEE, HEAD, ORG_ADMIN
+
+        from .models import Task
+
+        ledger.register(Task, list_url="tasks:task_list", detail_url="tasks:task_detail",
+                        act_url="tasks:task_act")
+        nav.register("ledgers", "创建任务", "tasks:task_list", roles=[COMMITTEE, ORG_ADMIN, HEAD])

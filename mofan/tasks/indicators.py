@@ -1,0 +1,5 @@
+from mofan.core.ledger import define_indicators
+
+from .models import Task
+
+define_indicators(Task, "创建任务")

@@ -1,0 +1,42 @@
+from mofan.core.excel import CellError, Column, Importer
+from mofan.core.ledger_views import LedgerImporter, LedgerScreens, ledger_columns
+from mofan.core.screens import Col
+from mofan.orgs.models import Campaign
+
+from .models import Task
+
+
+class TaskImporter(LedgerImporter, Importer):
+    model = Task
+    columns = ledger_columns(
+        before=[
+            Column("目标", "pillar", required=True, example="强党建"),
+            Column("措施", "measure", example="基层党组织建设"),
+            Column("任务内容", "content", example="每季度开展一次支部书记述职"),
+            Column("责任领导", "leader", example="王五"),
+        ])
+
+    def prepare_ledger(self, obj):
+        organ = self.user.org.organ_id
+        campaign = Campaign.objects.filter(org_id=organ, year=obj.registered_on.year).first()
+        if campaign is None:
+            raise CellError(f"本机关没有 {obj.registered_on.year} 年的创建活动，请先录入实施方案",
+                            "登记日期")
+        obj.campaign = campaign
+
+
+class TaskScreens(LedgerScreens):
+    model = Task
+    title = "创建任务"
+    columns = ["title", "pillar", "measure", "leader", *LedgerScreens.common_columns]
+    export_columns = ["pillar", "measure", "title", "content", "leader", "owner", "owner_unit",
+                      "assigned_on", "deadline", Col("closed_on", "办结日期"), "result",
+                      Col("state", "状态"), Col("overdue_label", "逾期")]
+    extra_filters = ["campaign", "pillar", "measure"]
+    search = ["title", "content"]
+    form_fields = ["campaign", "pillar", "measure", "title", "content", "leader",
+                   "registered_on"]
+    detail_fields = ["campaign", "pillar", "measure", "content", "leader", "registered_on",
+                     "org", "owner", "owner_unit", "assigned_on", "deadline", "result"]
+    select_related = [*LedgerScreens.select_related, "leader"]
+    importer = TaskImporter

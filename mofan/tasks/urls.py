@@ -1,0 +1,4 @@
+from .screens import TaskScreens
+
+app_name = "tasks"
+urlpatterns = [*TaskScreens.urls("items")]
