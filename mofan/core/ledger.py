@@ -37,15 +37,16 @@ overdue: the time limit binds the owner, not the keeper's review.
 import datetime as dt
 import os
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from mofan.audit.services import record, snapshot
 
+from .files import check_upload
 from .scoping import HEAD, ORG_ADMIN, Scope, ScopedModel, ScopedQuerySet
 from .workcalendar import CalendarUnknown, add_working_days
 
@@ -94,14 +95,6 @@ DEFAULT_DAYS = {
 }
 OVERDUE_FLAG_DAYS = 5  # overdue by more than this many working days: flagged for 通报
 
-EVIDENCE_TYPES = {  # extension -> leading bytes of a real file of that type
-    "pdf": (b"%PDF",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-}
 
 
 class LedgerError(Exception):
@@ -567,16 +560,10 @@ def record_step(item, *, actor, action, note="", at=None, change=None, check=Non
 
 
 def check_evidence(upload):
-    name = getattr(upload, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in EVIDENCE_TYPES:
-        raise LedgerError(f"“{name}”的类型不支持，佐证材料只收 PDF、JPG、PNG、DOCX、XLSX")
-    if upload.size > settings.MOFAN_UPLOAD_MAX_BYTES:
-        raise LedgerError(f"“{name}”超过 10 MB")
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in EVIDENCE_TYPES[ext]):
-        raise LedgerError(f"“{name}”的内容与扩展名不符")
+    try:
+        check_upload(upload)
+    except ValidationError as exc:
+        raise LedgerError(exc.messages[0]) from exc
 
 
 def attach(item, upload, *, event=None):
@@ -605,18 +592,6 @@ def files_of(item):
 
     return LedgerFile.objects.filter(
         content_type=ContentType.objects.get_for_model(type(item)), object_id=item.pk)
-
-
-def validate_evidence(upload):
-    """Model-field validator for uploaded documents (制度 files ...): same rules as evidence."""
-    from django.core.exceptions import ValidationError
-
-    if getattr(upload, "_committed", False):
-        return  # the stored file, not a new upload
-    try:
-        check_evidence(upload)
-    except LedgerError as exc:
-        raise ValidationError(str(exc)) from exc
 
 
 # ------------------------------------------------------------------ indicators

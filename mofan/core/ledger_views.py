@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from mofan.audit.services import record
 
 from . import ledger
 from .excel import xlsx_bytes, xlsx_response
+from .files import file_response
 from .ledger import LedgerError
 from .models import CalendarOverride, DeadlineRule, LedgerFile, calendar_overrides
 from .scoping import HEAD, ORG_ADMIN
@@ -329,7 +330,7 @@ def evidence(request, pk):
     if model is None or not model.objects.visible_to(request.user).filter(
             pk=f.object_id).exists():
         raise Http404("记录不存在或不在您的管理范围内")
-    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.original_name)
+    return file_response(f.file, f.original_name)
 
 
 # ------------------------------------------------------------------ calendar, limits

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .files import GeneratedName
 from .scoping import Scope, ScopedModel
 from .workcalendar import HOLIDAY, RESTDAY, WORKDAY
 
@@ -139,13 +140,6 @@ class LedgerEvent(models.Model):
         return ACTION_LABELS.get(self.action, self.action)
 
 
-def _evidence_name(instance, filename):
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"ledger/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}.{ext}"
-
-
 class LedgerFile(models.Model):
     """Optional evidence attached to a step (usually the 申请销号); stored under a
     generated name, served only through the item's scope check."""
@@ -155,7 +149,7 @@ class LedgerFile(models.Model):
     item = GenericForeignKey("content_type", "object_id")
     event = models.ForeignKey(LedgerEvent, null=True, on_delete=models.SET_NULL,
                               related_name="files")
-    file = models.FileField("文件", upload_to=_evidence_name)
+    file = models.FileField("文件", upload_to=GeneratedName("ledger"))
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)

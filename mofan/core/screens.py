@@ -24,15 +24,17 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
+from django.db.models.fields.files import FieldFile
 from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views import View
 
 from mofan.audit.services import record, snapshot
 
 from .excel import xlsx_bytes, xlsx_response
+from .files import file_response
 from .scoping import WRITER_ROLES
 
 
@@ -129,6 +131,9 @@ class Screens:
                 path(f"{prefix}/<int:pk>/delete/", DeleteScreen.as_view(screens=cls),
                      name=f"{n}_delete"),
             ]
+        for fname in cls.file_fields():
+            patterns.append(path(f"{prefix}/<int:pk>/{fname}/",
+                                 FileScreen.as_view(screens=cls, field=fname), name=f"{n}_{fname}"))
         if cls.importer:
             patterns += [
                 path(f"{prefix}/import/", ImportScreen.as_view(screens=cls), name=f"{n}_import"),
@@ -136,6 +141,10 @@ class Screens:
                      name=f"{n}_import_template"),
             ]
         return patterns
+
+    @classmethod
+    def file_fields(cls):
+        return [f.name for f in cls.model._meta.get_fields() if isinstance(f, models.FileField)]
 
     # --- querysets
     @classmethod
@@ -282,13 +291,44 @@ class DetailScreen(ScreenView):
         obj = self.get_visible_object(pk)
         fields = s.detail_fields or s.form_fields or s.columns
         cols = _cols(fields)
+        ns = request.resolver_match.namespace
+        values = []
+        for c in cols:
+            value = c.value(obj)
+            if isinstance(value, FieldFile):  # a link to the scoped download, never the media path
+                value = FileLink(reverse(f"{ns}:{s.name()}_{c.attr}", args=[obj.pk]),
+                                 value.name) if value else ""
+            values.append((c.header(s.model), value))
         ctx = self.context(
             object=obj,
-            fields=[(c.header(s.model), c.value(obj)) for c in cols],
+            fields=values,
             can_edit=bool(s.form_fields) and obj.can_edit(request.user),
             **s.detail_context(obj, request),
         )
         return render(request, s.detail_template, ctx)
+
+
+@dataclass(frozen=True)
+class FileLink:
+    url: str
+    name: str
+
+    def __str__(self):
+        return os.path.basename(self.name)
+
+
+class FileScreen(ScreenView):
+    """Download a row's file after the same visibility check as its detail page."""
+
+    field = ""
+
+    def get(self, request, pk):
+        fieldfile = getattr(self.get_visible_object(pk), self.field)
+        if not fieldfile:
+            raise Http404("没有文件")
+        record("export", object_type=self.screens.model._meta.label_lower, object_id=str(pk),
+               label=f"下载 {os.path.basename(fieldfile.name)}")
+        return file_response(fieldfile)
 
 
 class EditScreen(ScreenView):

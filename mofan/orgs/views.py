@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from mofan.audit.services import record
 from mofan.core.excel import xlsx_bytes, xlsx_response
+from mofan.core.files import file_response
 
 from .models import Campaign
 
@@ -27,6 +28,14 @@ def campaign_detail(request, pk):
     return render(request, "orgs/campaign_detail.html", {
         "campaign": campaign, "group": group, "duties": duties, "title": str(campaign),
     })
+
+
+def plan_file(request, pk):
+    campaign = _campaign(request, pk)
+    if not campaign.plan_file:
+        raise Http404("没有上传实施方案文件")
+    record("export", campaign, label=f"下载实施方案 {campaign}")
+    return file_response(campaign.plan_file)
 
 
 def responsibility_xlsx(request, pk):

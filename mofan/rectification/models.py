@@ -1,7 +1,8 @@
 from django.db import models
 from django.urls import reverse
 
-from mofan.core.ledger import LedgerItem, validate_evidence
+from mofan.core.files import GeneratedName, UploadCheck
+from mofan.core.ledger import LedgerItem
 from mofan.core.scoping import Scope, ScopedModel
 
 
@@ -66,14 +67,6 @@ class Problem(LedgerItem):
         return reverse("rectification:problem_detail", args=[self.pk])
 
 
-def _rule_file_name(instance, filename):
-    import datetime as dt
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"rules/{dt.date.today():%Y}/{uuid.uuid4().hex}.{ext}"
-
-
 class Rule(ScopedModel):
     """制度 registry: the rules an organ issued, and the problems they answer."""
 
@@ -87,8 +80,8 @@ class Rule(ScopedModel):
     status = models.CharField("状态", max_length=20, choices=STATUS_CHOICES, default="current")
     change = models.CharField("新建/修订", max_length=20, choices=CHANGE_CHOICES,
                               default="created")
-    file = models.FileField("制度文件", upload_to=_rule_file_name, blank=True,
-                            validators=[validate_evidence])
+    file = models.FileField("制度文件", upload_to=GeneratedName("rules"), blank=True,
+                            validators=[UploadCheck()])
     problems = models.ManyToManyField(Problem, verbose_name="对应整改问题", blank=True,
                                       related_name="rules")
 

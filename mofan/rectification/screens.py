@@ -32,7 +32,7 @@ class RuleScreens(Screens):
     search = ["title", "doc_no"]
     sortable = ["issued_on", "title"]
     form_fields = ["title", "doc_no", "issued_on", "status", "change", "file", "problems"]
-    detail_fields = ["title", "doc_no", "issued_on", "status", "change", "org",
+    detail_fields = ["title", "doc_no", "issued_on", "status", "change", "org", "file",
                      Col("problem_titles", "对应整改问题")]
     select_related = ["org"]
     prepare_new = classmethod(lambda cls, obj, user: _own_org(obj, user))

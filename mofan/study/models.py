@@ -14,6 +14,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from mofan.core.files import GeneratedName
 from mofan.core.scoping import Scope, ScopedModel, ScopedQuerySet
 from mofan.orgs.models import Org, PartyOrg, Person
 
@@ -336,14 +337,6 @@ class Attendance(ScopedModel):
         return f"缺席（已补学 {self.makeup_on:%m-%d}）" if self.makeup_on else "缺席"
 
 
-def session_upload_to(instance, filename):
-    import os
-    import uuid
-
-    ext = os.path.splitext(filename)[1].lower()
-    return f"study/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{ext}"
-
-
 class SessionFile(ScopedModel):
     """A photo or document of a session, stored under a generated name."""
 
@@ -351,7 +344,7 @@ class SessionFile(ScopedModel):
                                 related_name="files")
     org = models.ForeignKey(Org, verbose_name="所属单位", on_delete=models.PROTECT,
                             editable=False, related_name="+")
-    file = models.FileField("文件", upload_to=session_upload_to)
+    file = models.FileField("文件", upload_to=GeneratedName("study"))
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100)

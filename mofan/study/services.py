@@ -4,7 +4,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -12,6 +11,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from mofan.audit.services import record, snapshot
+from mofan.core.files import DOCUMENTS, check_upload
 from mofan.core.indicators import rate
 from mofan.orgs.models import PartyOrg, Person
 
@@ -171,33 +171,12 @@ def set_agenda(meeting: Meeting, titles: list[str], study_position: int | None, 
 
 # ------------------------------------------------------------------ files
 
-ALLOWED_FILES = {
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-}
-
-
 def add_file(session: StudySession, upload, *, actor) -> SessionFile:
     """Keep a photo or document of the session. Checked: size, extension and the file's
     first bytes; stored under a generated name."""
     if not session.can_edit(actor):
         raise PermissionDenied("您无权为此活动上传附件")
-    ext = os.path.splitext(upload.name)[1].lower()
-    if ext not in ALLOWED_FILES:
-        raise ValidationError(f"只能上传照片或文档（{'、'.join(sorted(ALLOWED_FILES))}）")
-    if upload.size > settings.MOFAN_UPLOAD_MAX_BYTES:
-        raise ValidationError("文件超过 10 MB")
-    if upload.size == 0:
-        raise ValidationError("文件是空的")
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(ALLOWED_FILES[ext]):
-        raise ValidationError("文件内容与扩展名不符")
+    check_upload(upload, (*DOCUMENTS, "doc"))
     with transaction.atomic():
         f = SessionFile(session=session, original_name=os.path.basename(upload.name)[:200],
                         size=upload.size, content_type=getattr(upload, "content_type", "")[:100])

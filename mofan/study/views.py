@@ -2,19 +2,19 @@
 the plan and agenda actions, files, and 我的学习."""
 
 import datetime as dt
-import mimetypes
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mofan.audit.services import record
 from mofan.core.excel import xlsx_response
+from mofan.core.files import file_response
 from mofan.core.gongwen import DOCX_TYPE
 from mofan.core.scoping import COMMITTEE, ORG_ADMIN
 from mofan.core.views import organs_in_view, requested_year
@@ -153,9 +153,7 @@ def file_upload(request, pk):
 @require_GET
 def file_download(request, pk):
     f = _visible(SessionFile, request, pk)
-    content_type = mimetypes.guess_type(f.file.name)[0] or "application/octet-stream"
-    return FileResponse(f.file.open("rb"), as_attachment=True, filename=f.original_name,
-                        content_type=content_type)
+    return file_response(f.file, f.original_name)
 
 
 @require_POST

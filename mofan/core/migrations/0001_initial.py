@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('object_id', models.PositiveBigIntegerField()),
-                ('file', models.FileField(upload_to=mofan.core.models._evidence_name, verbose_name='文件')),
+                ('file', models.FileField(upload_to=mofan.core.files.GeneratedName('ledger'), verbose_name='文件')),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('size', models.PositiveIntegerField(verbose_name='大小')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),

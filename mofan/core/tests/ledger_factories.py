@@ -38,5 +38,5 @@ OBJECT_FOR = {
     **_each("enterprise:meeting", first_meeting),
     **_each("rectification:problem", first_problem, ("detail", "edit", "delete", "act")),
     **_each("rectification:inspectionround", first_round),
-    **_each("rectification:rule", first_rule),
+    **_each("rectification:rule", first_rule, ("detail", "edit", "delete", "file")),
 }

@@ -417,7 +417,7 @@ def test_evidence_over_ten_megabytes_is_refused(world, settings):
     settings.MOFAN_UPLOAD_MAX_BYTES = 10
     item = in_progress(world)
     upload = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 20)
-    assert "10 MB" in unchanged(item, lambda: ledger.do_submit(
+    assert "超过 10 字节" in unchanged(item, lambda: ledger.do_submit(
         item, actor=world.users["head"], result="x", files=[upload]))
 
 

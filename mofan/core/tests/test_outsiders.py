@@ -31,6 +31,7 @@ def concrete(route, pk):
 OBJECT_FOR = {
     "orgs:campaign_detail": lambda w: w.campaign,
     "orgs:responsibility_xlsx": lambda w: w.campaign,
+    "orgs:campaign_plan_file": lambda w: w.campaign,
     "accounts:user_edit": lambda w: w.users["admin"],
     "accounts:user_role": lambda w: w.users["admin"],
     "accounts:user_reset_password": lambda w: w.users["admin"],

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('issued_on', models.DateField(verbose_name='印发日期')),
                 ('status', models.CharField(choices=[('current', '现行'), ('repealed', '废止')], default='current', max_length=20, verbose_name='状态')),
                 ('change', models.CharField(choices=[('created', '新建'), ('revised', '修订')], default='created', max_length=20, verbose_name='新建/修订')),
-                ('file', models.FileField(blank=True, upload_to=mofan.rectification.models._rule_file_name, validators=[mofan.core.ledger.validate_evidence], verbose_name='制度文件')),
+                ('file', models.FileField(blank=True, upload_to=mofan.core.files.GeneratedName('rules'), validators=[mofan.core.files.UploadCheck()], verbose_name='制度文件')),
                 ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='制定单位')),
                 ('problems', models.ManyToManyField(blank=True, related_name='rules', to='rectification.problem', verbose_name='对应整改问题')),
             ],

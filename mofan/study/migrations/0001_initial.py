@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
             name='SessionFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=mofan.study.models.session_upload_to, verbose_name='文件')),
+                ('file', models.FileField(upload_to=mofan.core.files.GeneratedName('study'), verbose_name='文件')),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
                 ('content_type', models.CharField(max_length=100, verbose_name='类型')),
