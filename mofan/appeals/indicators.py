@@ -1,6 +1,6 @@
 from django.db.models import Count, Q
 
-from mofan.core.indicators import indicator, rate
+from mofan.core.indicators import indicator, per_organ, rate
 from mofan.core.ledger import CLOSED, define_indicators
 
 from .models import Appeal
@@ -11,20 +11,15 @@ SATISFIED = Q(visit_result__in=(Appeal.SATISFIED, Appeal.BASIC))
 RESOLVED = Q(state=CLOSED) & ~Q(visit_result=Appeal.UNSATISFIED)
 
 
-def _in(organ_ids, period):
-    return Appeal.objects.filter(org__organ__in=organ_ids).registered_in(period)
-
-
 @indicator("appeals.satisfaction_rate", "民情诉求回访满意率", "%",
            sources=lambda organ, period: Appeal.objects.filter(org__organ=organ)
            .registered_in(period).exclude(visit_result=""))
 def satisfaction_rate(organ_ids, period):
     """(满意 + 基本满意) / 已回访."""
-    rows = (_in(organ_ids, period).values("org__organ")
-            .annotate(ok=Count("id", filter=SATISFIED),
-                      visited=Count("id", filter=~Q(visit_result="")))
-            .order_by())
-    return {r["org__organ"]: rate(r["ok"], r["visited"]) for r in rows}
+    return per_organ(Appeal.objects.registered_in(period), organ_ids,
+                     lambda r: rate(r["ok"], r["visited"]),
+                     ok=Count("id", filter=SATISFIED),
+                     visited=Count("id", filter=~Q(visit_result="")))
 
 
 @indicator("appeals.resolved_rate", "民情诉求解决率", "%",
@@ -32,7 +27,6 @@ def satisfaction_rate(organ_ids, period):
            .registered_in(period).filter(RESOLVED))
 def resolved_rate(organ_ids, period):
     """已销号且回访不是“不满意” / 登记总数."""
-    rows = (_in(organ_ids, period).values("org__organ")
-            .annotate(ok=Count("id", filter=RESOLVED), total=Count("id"))
-            .order_by())
-    return {r["org__organ"]: rate(r["ok"], r["total"]) for r in rows}
+    return per_organ(Appeal.objects.registered_in(period), organ_ids,
+                     lambda r: rate(r["ok"], r["total"]),
+                     ok=Count("id", filter=RESOLVED), total=Count("id"))

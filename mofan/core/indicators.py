@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from django.apps import apps
+from django.db.models import Count
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,19 @@ def table(organ_ids, period: Period, keys=None) -> dict:
     """{key: {organ_id: value}} for the chosen (default: all) indicators."""
     chosen = [REGISTRY[k] for k in (keys or sorted(REGISTRY))]
     return {ind.key: ind.values(organ_ids, period) for ind in chosen}
+
+
+ORGAN = "org__organ"
+
+
+def per_organ(qs, organ_ids, value, **aggregates):
+    """One GROUP BY query over the organs asked about: {organ_id: value(row)}."""
+    rows = qs.filter(org__organ__in=organ_ids).values(ORGAN).annotate(**aggregates).order_by()
+    return {r[ORGAN]: value(r) for r in rows}
+
+
+def count_per_organ(qs, organ_ids, distinct=False):
+    return per_organ(qs, organ_ids, lambda r: r["n"], n=Count("id", distinct=distinct))
 
 
 def rate(numerator, denominator, digits=1):

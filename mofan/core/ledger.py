@@ -601,21 +601,20 @@ def define_indicators(model, label):
     """Register the five ``ledgers.<key>.*`` indicators of one ledger model."""
     from django.db.models import Avg, Count
 
-    from .indicators import indicator, rate
+    from .indicators import indicator, per_organ, rate
 
     key = f"ledgers.{model.ledger_key}"
 
     def rows(organ_ids, period):
         today = timezone.localdate()
-        return (model.objects.filter(org__organ__in=organ_ids).registered_in(period)
-                .values("org__organ")
-                .annotate(total=Count("id"),
-                          closed=Count("id", filter=Q(state=CLOSED)),
-                          on_time=Count("id", filter=Q(state=CLOSED, closed_on_time=True)),
-                          overdue=Count("id", filter=Q(state__in=RUNNING_STATES,
-                                                       deadline__lt=today)),
-                          avg_days=Avg("days_to_close", filter=Q(state=CLOSED)))
-                .order_by())
+        return per_organ(
+            model.objects.registered_in(period), organ_ids, lambda r: r,
+            total=Count("id"),
+            closed=Count("id", filter=Q(state=CLOSED)),
+            on_time=Count("id", filter=Q(state=CLOSED, closed_on_time=True)),
+            overdue=Count("id", filter=Q(state__in=RUNNING_STATES, deadline__lt=today)),
+            avg_days=Avg("days_to_close", filter=Q(state=CLOSED)),
+        ).items()
 
     def src(extra=None):
         def sources(organ, period):
@@ -625,26 +624,26 @@ def define_indicators(model, label):
 
     @indicator(f"{key}.total", f"{label}登记数", "件", sources=src())
     def total(organ_ids, period):
-        return {r["org__organ"]: r["total"] for r in rows(organ_ids, period)}
+        return {o: r["total"] for o, r in rows(organ_ids, period)}
 
     @indicator(f"{key}.closed", f"{label}办结数", "件", sources=src(Q(state=CLOSED)))
     def closed(organ_ids, period):
-        return {r["org__organ"]: r["closed"] for r in rows(organ_ids, period)}
+        return {o: r["closed"] for o, r in rows(organ_ids, period)}
 
     @indicator(f"{key}.closed_on_time_rate", f"{label}按期办结率", "%",
                sources=src(Q(state=CLOSED)))
     def closed_on_time_rate(organ_ids, period):
-        return {r["org__organ"]: rate(r["on_time"], r["closed"]) for r in rows(organ_ids, period)}
+        return {o: rate(r["on_time"], r["closed"]) for o, r in rows(organ_ids, period)}
 
     @indicator(f"{key}.overdue_open", f"{label}逾期未办结数", "件",
                sources=lambda organ, period: model.objects.filter(
                    org__organ=organ).registered_in(period).overdue())
     def overdue_open(organ_ids, period):
-        return {r["org__organ"]: r["overdue"] for r in rows(organ_ids, period)}
+        return {o: r["overdue"] for o, r in rows(organ_ids, period)}
 
     @indicator(f"{key}.avg_days_to_close", f"{label}平均办结天数", "天",
                sources=src(Q(state=CLOSED)))
     def avg_days_to_close(organ_ids, period):
-        return {r["org__organ"]: round(r["avg_days"] or 0, 1) for r in rows(organ_ids, period)}
+        return {o: round(r["avg_days"] or 0, 1) for o, r in rows(organ_ids, period)}
 
     return total, closed, closed_on_time_rate, overdue_open, avg_days_to_close

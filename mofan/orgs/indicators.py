@@ -1,6 +1,6 @@
-from django.db.models import Count, Q
+from django.db.models import Q
 
-from mofan.core.indicators import indicator
+from mofan.core.indicators import count_per_organ, indicator
 
 from .models import PartyOrg, Person
 
@@ -13,22 +13,17 @@ def _people(period):
     )
 
 
-def _count_by_organ(qs, organ_ids, organ_path="org__organ"):
-    rows = qs.filter(**{f"{organ_path}__in": organ_ids}).values(organ_path).annotate(n=Count("id"))
-    return {r[organ_path]: r["n"] for r in rows}
-
-
 @indicator("orgs.staff_count", "干部职工人数", "人",
            sources=lambda organ, period: _people(period).filter(org__organ=organ))
 def staff_count(organ_ids, period):
-    return _count_by_organ(_people(period), organ_ids)
+    return count_per_organ(_people(period), organ_ids)
 
 
 @indicator("orgs.party_member_count", "党员人数", "人",
            sources=lambda organ, period: _people(period).filter(
                org__organ=organ, political_status__in=Person.PARTY_STATUSES))
 def party_member_count(organ_ids, period):
-    return _count_by_organ(
+    return count_per_organ(
         _people(period).filter(political_status__in=Person.PARTY_STATUSES), organ_ids
     )
 
@@ -36,4 +31,4 @@ def party_member_count(organ_ids, period):
 @indicator("orgs.branch_count", "党支部数", "个",
            sources=lambda organ, period: PartyOrg.objects.filter(org__organ=organ, kind="branch"))
 def branch_count(organ_ids, period):
-    return _count_by_organ(PartyOrg.objects.filter(kind="branch"), organ_ids)
+    return count_per_organ(PartyOrg.objects.filter(kind="branch"), organ_ids)

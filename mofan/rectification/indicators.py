@@ -1,6 +1,5 @@
-from django.db.models import Count
 
-from mofan.core.indicators import indicator
+from mofan.core.indicators import count_per_organ, indicator
 from mofan.core.ledger import define_indicators
 
 from .models import Problem, Rule
@@ -17,6 +16,4 @@ def _rules(period):
 @indicator("rectification.rules_created", "整改建立和完善制度数", "项",
            sources=lambda organ, period: _rules(period).filter(org__organ=organ).distinct())
 def rules_created(organ_ids, period):
-    rows = (_rules(period).filter(org__organ__in=organ_ids).values("org__organ")
-            .annotate(n=Count("id", distinct=True)).order_by())
-    return {r["org__organ"]: r["n"] for r in rows}
+    return count_per_organ(_rules(period), organ_ids, distinct=True)

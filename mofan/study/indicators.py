@@ -2,7 +2,7 @@
 
 from django.db.models import Count, F, Q, Sum
 
-from mofan.core.indicators import indicator, rate
+from mofan.core.indicators import ORGAN, count_per_organ, indicator, per_organ, rate
 from mofan.orgs.models import PartyOrg
 
 from .models import (
@@ -15,8 +15,6 @@ from .models import (
     first_item_is_study,
 )
 
-ORGAN = "org__organ"
-
 
 def _in(qs, period, date_field="date"):
     return qs.filter(**{f"{date_field}__range": (period.start, period.end)})
@@ -26,14 +24,9 @@ def _sessions(period, **filters):
     return _in(StudySession.objects.filter(**filters), period)
 
 
-def _count(qs, organ_ids):
-    rows = qs.filter(org__organ__in=organ_ids).values(ORGAN).annotate(n=Count("id")).order_by()
-    return {r[ORGAN]: r["n"] for r in rows}
-
-
 def _kind_indicator(key, label, unit, **filters):
     def compute(organ_ids, period):
-        return _count(_sessions(period, **filters), organ_ids)
+        return count_per_organ(_sessions(period, **filters), organ_ids)
 
     def sources(organ, period):
         return _sessions(period, **filters).filter(org__organ=organ)
@@ -54,7 +47,7 @@ def _first_topic_sessions(period):
            sources=lambda organ, period: _first_topic_sessions(period).filter(org__organ=organ))
 def first_topic_sessions(organ_ids, period):
     """第一议题 sessions whose 党组会议 opened with the study item (first agenda item)."""
-    return _count(_first_topic_sessions(period), organ_ids)
+    return count_per_organ(_first_topic_sessions(period), organ_ids)
 
 
 def _meetings(period):
@@ -64,14 +57,9 @@ def _meetings(period):
 @indicator("study.first_topic_coverage_rate", "第一议题覆盖率（党组会议首项为学习）", "%",
            sources=lambda organ, period: _meetings(period).filter(org__organ=organ))
 def first_topic_coverage_rate(organ_ids, period):
-    rows = (
-        _meetings(period).filter(org__organ__in=organ_ids)
-        .annotate(opens=first_item_is_study())
-        .values(ORGAN)
-        .annotate(total=Count("id"), ok=Count("id", filter=Q(opens=True)))
-        .order_by()
-    )
-    return {r[ORGAN]: rate(r["ok"], r["total"]) for r in rows}
+    return per_organ(_meetings(period).annotate(opens=first_item_is_study()), organ_ids,
+                     lambda r: rate(r["ok"], r["total"]),
+                     total=Count("id"), ok=Count("id", filter=Q(opens=True)))
 
 
 # --- sessions by kind --------------------------------------------------------------
@@ -97,11 +85,8 @@ def _roll(period):
            sources=lambda organ, period: _roll(period).filter(org__organ=organ))
 def attendance_rate(organ_ids, period):
     """(present + absent with 补学 done) / people on the roll, pooled over all sessions."""
-    rows = (
-        _roll(period).filter(org__organ__in=organ_ids).values(ORGAN)
-        .annotate(expected=Count("id"), attended=Count("id", filter=ATTENDED_Q)).order_by()
-    )
-    return {r[ORGAN]: rate(r["attended"], r["expected"]) for r in rows}
+    return per_organ(_roll(period), organ_ids, lambda r: rate(r["attended"], r["expected"]),
+                     expected=Count("id"), attended=Count("id", filter=ATTENDED_Q))
 
 
 # --- red education -----------------------------------------------------------------
@@ -114,15 +99,13 @@ def _services(period):
 @indicator("study.red_education_sessions", "红色教育服务场次", "场",
            sources=lambda organ, period: _services(period).filter(org__organ=organ))
 def red_education_sessions(organ_ids, period):
-    return _count(_services(period), organ_ids)
+    return count_per_organ(_services(period), organ_ids)
 
 
 @indicator("study.red_education_people", "红色教育服务人次", "人次",
            sources=lambda organ, period: _services(period).filter(org__organ=organ))
 def red_education_people(organ_ids, period):
-    rows = (_services(period).filter(org__organ__in=organ_ids).values(ORGAN)
-            .annotate(n=Sum("people")).order_by())
-    return {r[ORGAN]: r["n"] or 0 for r in rows}
+    return per_organ(_services(period), organ_ids, lambda r: r["n"] or 0, n=Sum("people"))
 
 
 # --- plans -------------------------------------------------------------------------
