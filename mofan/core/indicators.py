@@ -42,6 +42,12 @@ class Indicator:
     compute: Callable
     sources: Callable | None = None
 
+    @property
+    def group(self) -> str:
+        """The record type it counts: "ledgers.appeals.total" and "appeals.x" → "appeals"."""
+        parts = self.key.split(".")
+        return parts[1] if parts[0] == "ledgers" else parts[0]
+
     def values(self, organ_ids, period: Period) -> dict:
         organ_ids = list(organ_ids)
         found = self.compute(organ_ids, period)

@@ -43,12 +43,26 @@ def home(request):
         ctx.update(
             year=year,
             organs=organs,
-            rows=[
-                (indicators.REGISTRY[key], [per_org[o.pk] for o in organs])
-                for key, per_org in values.items()
-            ],
+            groups=_grouped(values, organs),
         )
     return render(request, "core/home.html", ctx)
+
+
+# Home page order: the pillars of the reference summary, then the ledgers.
+GROUPS = {"orgs": "组织与人员", "study": "学习型", "appeals": "民情台账", "enterprise": "纾困解难",
+          "tasks": "创建任务", "rectification": "巡察整改"}
+
+
+def _grouped(values, organs):
+    """[(group label, [(indicator, [value per organ])])] in the order of GROUPS."""
+    order = list(GROUPS)
+    inds = sorted((indicators.REGISTRY[k] for k in values),
+                  key=lambda i: (order.index(i.group) if i.group in order else len(order), i.key))
+    groups = {}
+    for ind in inds:
+        label = GROUPS.get(ind.group, ind.group)
+        groups.setdefault(label, []).append((ind, [values[ind.key][o.pk] for o in organs]))
+    return list(groups.items())
 
 
 @require_GET
