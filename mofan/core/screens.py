@@ -26,9 +26,12 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, Q
 from django.db.models.fields.files import FieldFile
 from django.forms import modelform_factory
+from django.forms.utils import flatatt
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from mofan.audit.services import record, snapshot
@@ -68,9 +71,32 @@ def _cols(specs):
     return [c if isinstance(c, Col) else Col(c) for c in specs]
 
 
+class FastSelect(forms.Select):
+    """A single select whose options are written in Python, not one template each:
+    a committee's org filter has hundreds of options, and the template path made them
+    half of the list page's time (bench/run.py: 30 ms → 15 ms)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = [(str(v), label) for v, label in self.choices]
+        if any(isinstance(label, list | tuple) for _, label in choices):
+            return super().render(name, value, attrs, renderer)  # grouped choices
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])
+                  if v not in (None, "")}
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+            (key, mark_safe(" selected") if key in chosen else "", label)  # noqa: S308
+            for key, label in choices))
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 def bootstrapify(fields, small=False):
     """Give widgets Bootstrap classes so templates stay plain."""
     for f in fields.values():
+        if type(f.widget) is forms.Select:
+            fast = FastSelect(attrs=f.widget.attrs)
+            fast.choices, fast.is_required = f.choices, f.widget.is_required
+            f.widget = fast
         w = f.widget
         if isinstance(w, forms.CheckboxInput):
             cls = "form-check-input"
