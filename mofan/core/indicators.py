@@ -14,6 +14,7 @@ Dashboards, bulletins, the summary and the evaluation read only indicators.
 
 import datetime as dt
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -80,10 +81,28 @@ def autodiscover():
                     raise
 
 
+_shared: ContextVar[dict | None] = ContextVar("indicator_rows", default=None)
+
+
+def shared(key, compute):
+    """Indicators that read the same grouped rows (a ledger's five) share one query
+    while ``table`` computes them; outside ``table`` this just computes."""
+    memo = _shared.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def table(organ_ids, period: Period, keys=None) -> dict:
     """{key: {organ_id: value}} for the chosen (default: all) indicators."""
     chosen = [REGISTRY[k] for k in (keys or sorted(REGISTRY))]
-    return {ind.key: ind.values(organ_ids, period) for ind in chosen}
+    token = _shared.set({})
+    try:
+        return {ind.key: ind.values(organ_ids, period) for ind in chosen}
+    finally:
+        _shared.reset(token)
 
 
 ORGAN = "org__organ"

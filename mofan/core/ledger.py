@@ -601,11 +601,14 @@ def define_indicators(model, label):
     """Register the five ``ledgers.<key>.*`` indicators of one ledger model."""
     from django.db.models import Avg, Count
 
-    from .indicators import indicator, per_organ, rate
+    from .indicators import indicator, per_organ, rate, shared
 
     key = f"ledgers.{model.ledger_key}"
 
     def rows(organ_ids, period):
+        return shared((model, tuple(organ_ids), period), lambda: _rows(organ_ids, period))
+
+    def _rows(organ_ids, period):
         today = timezone.localdate()
         return per_organ(
             model.objects.registered_in(period), organ_ids, lambda r: r,
