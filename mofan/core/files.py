@@ -5,8 +5,11 @@ import mimetypes
 import os
 import uuid
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.signals import post_delete
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
@@ -90,3 +93,22 @@ def file_response(fieldfile, filename: str = "") -> FileResponse:
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     return FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename,
                         content_type=content_type)
+
+
+def _delete_stored_files(sender, instance, **kwargs):
+    def delete():
+        for field in sender._meta.get_fields():
+            if isinstance(field, models.FileField):
+                stored = getattr(instance, field.name)
+                if stored:
+                    stored.storage.delete(stored.name)
+
+    transaction.on_commit(delete)  # a rolled-back delete keeps its files
+
+
+def delete_files_with_rows():
+    """When a row goes, its uploaded files go too (after the transaction commits)."""
+    for model in apps.get_models():
+        if any(isinstance(f, models.FileField) for f in model._meta.get_fields()):
+            post_delete.connect(_delete_stored_files, sender=model, weak=False,
+                                dispatch_uid=f"mofan-files-{model._meta.label_lower}")

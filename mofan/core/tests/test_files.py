@@ -61,3 +61,15 @@ def test_rule_with_a_fake_pdf_is_refused_and_nothing_is_saved(world, settings, t
     assert response.status_code == 422 and "内容与扩展名不符" in response.content.decode()
     assert not Rule.objects.filter(title="假文件").exists()
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_deleting_a_rule_removes_its_stored_file(world, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    client = world.client("admin")
+    response = client.post("/rectification/rules/new/", {
+        "title": "保密制度", "issued_on": "2025-05-01", "status": "current", "change": "created",
+        "file": SimpleUploadedFile("保密制度.pdf", PDF)})
+    assert len(list(tmp_path.rglob("*.pdf"))) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(response.url + "delete/").status_code == 302
+    assert list(tmp_path.rglob("*.pdf")) == []
