@@ -1,5 +1,6 @@
 """Writing and verifying the audit chain."""
 
+import datetime as dt
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -70,13 +71,54 @@ def _jsonable(value):
     return None if value is None else json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
+def purge_before(day, *, user):
+    """Remove rows older than ``day`` (retention ≥ MOFAN_AUDIT_RETENTION_DAYS), auditor only.
+
+    The purge is itself a row that keeps the last removed hash, so the chain still
+    verifies from the first kept row.
+    """
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied
+
+    from mofan.core.scoping import AUDITOR
+
+    if user.role != AUDITOR:
+        raise PermissionDenied("只有审计员可以清理审计日志")
+    keep_from = timezone.localdate() - dt.timedelta(days=settings.MOFAN_AUDIT_RETENTION_DAYS)
+    if day > keep_from:
+        raise ValueError(f"审计日志至少保留 {settings.MOFAN_AUDIT_RETENTION_DAYS} 天，"
+                         f"只能清理 {keep_from:%Y-%m-%d} 之前的记录")
+    with transaction.atomic():
+        old = AuditLog.objects.filter(at__date__lt=day).order_by("id")
+        last = old.last()
+        if last is None:
+            return 0
+        count = old.count()
+        # The queryset refuses delete() so the application cannot erase rows by accident.
+        old._raw_delete(old.db)
+        record("audit_purge", user=user, object_type="audit.auditlog",
+               label=f"清理 {day:%Y-%m-%d} 之前的审计日志 {count} 条",
+               after={"count": count, "up_to_id": last.pk, "last_hash": last.hash})
+    return count
+
+
+def _purge_anchors():
+    """Hashes at which a purge legitimately cut the chain."""
+    return {
+        (row.after or {}).get("last_hash")
+        for row in AuditLog.objects.filter(action="audit_purge").only("after")
+    }
+
+
 def verify_chain():
     """Return (ok, first_broken_row_id_or_None, reason, rows_checked)."""
-    prev = GENESIS
+    prev = None
     checked = 0
     # Ids may have gaps (a rolled-back transaction consumes one); the chain itself tells
     # a removed row, because the next row's prev_hash no longer matches.
     for row in AuditLog.objects.order_by("id").iterator(chunk_size=2000):
+        if prev is None:  # the first kept row starts the chain, or follows a recorded purge
+            prev = row.prev_hash if row.prev_hash in _purge_anchors() else GENESIS
         if row.prev_hash != prev:
             return False, row.pk, f"第 {row.pk} 行的前序哈希与上一行不符（上一行被删除或改动）", checked
         if row.compute_hash() != row.hash:

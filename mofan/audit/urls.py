@@ -3,4 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "audit"
-urlpatterns = [path("", views.audit_log, name="log")]
+urlpatterns = [
+    path("", views.audit_log, name="log"),
+    path("purge/", views.purge, name="purge"),
+]

@@ -1,22 +1,26 @@
 import datetime as dt
 import json
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from mofan.core.excel import CellError, parse_date, xlsx_bytes, xlsx_response
 from mofan.core.scoping import AUDITOR
 
 from .models import AuditLog
-from .services import record
+from .services import purge_before, record
 
 ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "lockout": "账号锁定", "logout": "退出",
     "session_timeout": "超时退出", "create": "新增", "update": "修改", "delete": "删除",
     "import": "导入", "export": "导出", "role_change": "角色变更",
     "password_change": "修改密码", "password_reset": "重置密码", "transition": "流转",
+    "audit_purge": "清理审计日志", "backup": "备份", "restore": "恢复",
 }
 
 
@@ -67,9 +71,25 @@ def audit_log(request):
     params.pop("page", None)
     return render(request, "audit/log.html", {
         "page": page, "actions": ACTION_LABELS, "g": request.GET, "querystring": params.urlencode(),
-        "title": "审计日志",
+        "title": "审计日志", "retention_days": settings.MOFAN_AUDIT_RETENTION_DAYS,
     })
 
 
 def _json(value):
     return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+@require_POST
+def purge(request):
+    if request.user.role != AUDITOR:
+        raise PermissionDenied("只有审计员可以清理审计日志")
+    try:
+        day = parse_date(request.POST.get("before") or None)
+        if day is None:
+            raise CellError("请选择日期")
+        count = purge_before(day, user=request.user)
+    except (CellError, ValueError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已清理 {count} 条审计日志（本次清理已记入审计日志）。")
+    return redirect("audit:log")

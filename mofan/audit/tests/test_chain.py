@@ -69,3 +69,45 @@ def test_auditor_exports_the_log_and_the_export_is_itself_audited(world):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert AuditLog.objects.filter(action="export", object_type="audit.auditlog").exists()
+
+
+def test_auditor_purges_old_rows_and_the_chain_still_verifies(world):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now() - dt.timedelta(days=400), tick=False):
+        old = _rows(3)
+    record("update", label="新记录")
+    day = timezone.localdate() - dt.timedelta(days=200)
+    response = world.client("auditor").post("/audit/purge/", {"before": day.isoformat()})
+    assert response.status_code == 302
+    assert not AuditLog.objects.filter(pk__in=[r.pk for r in old]).exists()
+    assert AuditLog.objects.filter(action="audit_purge").count() == 1
+    assert verify_chain()[0]
+
+
+def test_purging_recent_rows_is_refused(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _rows(2)
+    day = timezone.localdate() - dt.timedelta(days=30)
+    world.client("auditor").post("/audit/purge/", {"before": day.isoformat()})
+    assert AuditLog.objects.filter(action="update").count() == 2
+    assert not AuditLog.objects.filter(action="audit_purge").exists()
+
+
+def test_only_the_auditor_may_purge(world):
+    for username in ("sysadmin", "secadmin", "admin"):
+        assert world.client(username).post("/audit/purge/", {"before": "2000-01-01"}).status_code == 403
+
+
+def test_removing_the_first_rows_without_a_purge_record_is_caught(db):
+    rows = _rows(3)
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {AuditLog._meta.db_table} WHERE id = %s", [rows[0].pk])
+    ok, bad_id, _, _ = verify_chain()
+    assert not ok and bad_id == rows[1].pk
