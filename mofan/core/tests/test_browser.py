@@ -1,5 +1,6 @@
 """A real browser: Debian's headless Chromium driven by Playwright (no browser download)."""
 
+import datetime as dt
 import os
 import shutil
 from io import BytesIO
@@ -95,3 +96,30 @@ def test_navigation_has_no_dead_links_on_a_phone(transactional_db, world, live_s
     page.goto(f"{base}/s/service/")
     assert "尚未启用" in page.content() or page.locator(".list-group a").count() > 0
     assert page.console_errors == []
+
+
+def test_head_accepts_and_submits_an_appeal_without_reloading_the_page(
+        transactional_db, world, live_server, page):
+    from playwright.sync_api import expect
+
+    from mofan.appeals.tests.factories import appeal
+    from mofan.core import ledger
+
+    item = ledger.do_assign(appeal(world, title="路灯不亮"), actor=world.users["admin"],
+                            owner=world.head_person, deadline=dt.date(2099, 1, 1))
+    base = live_server.url
+    login(page, base, "head")
+    page.goto(f"{base}/appeals/items/{item.pk}/")
+    page.evaluate("window.stillHere = true")  # survives only if htmx swapped, not reloaded
+    page.click("#action-accept button[type=submit]")
+    expect(page.locator("#ledger-state")).to_contain_text("办理中")
+    assert page.evaluate("window.stillHere") is True
+    expect(page.locator("#timeline")).to_contain_text("签收")
+    page.click("#action-submit > .card-body > button")
+    page.fill("#form-submit textarea[name=result]", "已修复")
+    page.click("#form-submit button[type=submit]")
+    expect(page.locator("#ledger-state")).to_contain_text("申请销号")
+    expect(page.locator(".alert-success")).to_contain_text("已")
+    assert page.console_errors == []
+    item.refresh_from_db()
+    assert item.state == ledger.SUBMITTED and item.result == "已修复"
