@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 ## make demo: install, migrate, load the demo year if the database is empty, print logins, serve
 demo: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput -v 0 && echo "数据库已就绪。"
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py demo_logins
 	@echo "mofan 已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
