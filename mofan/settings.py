@@ -189,6 +189,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -90,9 +90,17 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
-def bootstrapify(fields, small=False):
-    """Give widgets Bootstrap classes so templates stay plain."""
+DASHES = "---------"
+
+
+def bootstrapify(fields, small=False, blank_label="请选择"):
+    """Give widgets Bootstrap classes and a Chinese empty choice so templates stay plain."""
     for f in fields.values():
+        if getattr(f, "empty_label", None) == DASHES:
+            f.empty_label = blank_label
+        elif isinstance(f, forms.ChoiceField) and not isinstance(f, forms.ModelChoiceField):
+            f.choices = [("", blank_label) if (k, v) == ("", DASHES) else (k, v)
+                         for k, v in f.choices]
         if type(f.widget) is forms.Select:
             fast = FastSelect(attrs=f.widget.attrs)
             fast.choices, fast.is_required = f.choices, f.widget.is_required
@@ -255,7 +263,7 @@ class ListScreen(ScreenView):
         if fs_class := s.filterset_class():
             filterset = fs_class(request.GET or None, queryset=qs, request=request)
             scoped_choices(filterset.form.fields, request.user)
-            bootstrapify(filterset.form.fields, small=True)
+            bootstrapify(filterset.form.fields, small=True, blank_label="全部")
             qs = filterset.qs
         term = request.GET.get("q", "").strip()
         if term and s.search:

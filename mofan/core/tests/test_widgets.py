@@ -37,3 +37,11 @@ def test_model_choices_render_the_same_as_django(world):
         return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', html)
 
     assert options(fast) == options(plain) and len(options(fast)) == Org.objects.count() + 1
+
+
+def test_empty_choices_read_in_chinese(world):
+    client = world.client("admin")
+    listing = client.get("/orgs/people/").content.decode()
+    assert '<option value="">全部</option>' in listing and "---------" not in listing
+    form = client.get("/orgs/people/new/").content.decode()
+    assert '<option value="">请选择</option>' in form and "---------" not in form
