@@ -15,31 +15,42 @@ def demo_accounts(world):
     main, committee = world.data["main"], world.data["committee"]
     office = main["sections"][0]
     accounts = [
-        ("wgxlj_admin", scoping.ORG_ADMIN, main["organ"], main["staff"][office][1],
-         "单位管理员（文广新旅局办公室）"),
-        ("wgxlj_bgs", scoping.HEAD, office, main["staff"][office][0], "负责人（办公室股长）"),
-        ("wgxlj_member", scoping.MEMBER, main["sections"][3], main["staff"][main["sections"][3]][1],
-         "干部/党员"),
-        ("gongwei", scoping.COMMITTEE, committee, None, "工委管理员"),
-        ("sysadmin", scoping.SYSADMIN, committee, None, "系统管理员"),
-        ("secadmin", scoping.SECADMIN, committee, None, "安全管理员"),
-        ("auditor", scoping.AUDITOR, committee, None, "审计员"),
+        ("wgxlj_admin", scoping.ORG_ADMIN, main["organ"], main["staff"][office][1]),
+        ("wgxlj_bgs", scoping.HEAD, office, main["staff"][office][0]),
+        ("wgxlj_member", scoping.MEMBER, main["sections"][3], main["staff"][main["sections"][3]][1]),
+        ("gongwei", scoping.COMMITTEE, committee, None),
+        ("sysadmin", scoping.SYSADMIN, committee, None),
+        ("secadmin", scoping.SECADMIN, committee, None),
+        ("auditor", scoping.AUDITOR, committee, None),
     ]
     if "other" in world.data:
         other = world.data["other"]
         accounts.append(("fgj_admin", scoping.ORG_ADMIN, other["organ"],
-                         other["staff"][other["sections"][0]][0], "单位管理员（另一机关，用于查看隔离）"))
+                         other["staff"][other["sections"][0]][0]))
     return accounts
 
 
+# What each demo account is for, as printed by ``demo_logins``.
+DEMO_LOGINS = {
+    "wgxlj_admin": "单位管理员（示例县文广新旅局）",
+    "wgxlj_bgs": "负责人（办公室股长）",
+    "wgxlj_member": "干部/党员",
+    "gongwei": "工委管理员（看全部机关）",
+    "fgj_admin": "单位管理员（另一机关，看不到文广新旅局）",
+    "sysadmin": "系统管理员",
+    "secadmin": "安全管理员",
+    "auditor": "审计员",
+}
+
+
 def load(world):
-    for username, role, org, person, _ in demo_accounts(world):
+    for username, role, org, person in demo_accounts(world):
         User.objects.create(username=username, role=role, org=org, person=person)
 
 
 @transaction.atomic
 def issue_passwords(usernames):
-    """(username, role label, password) for each existing demo account, new passwords."""
+    """Give each existing demo account a new random password: [(user, password)]."""
     issued = []
     for user in User.objects.filter(username__in=usernames).order_by("id"):
         password = generate_password()
