@@ -96,3 +96,19 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_printed_demo_logins_work_and_must_be_changed(db):
+    import re
+
+    from mofan.accounts.models import User
+
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    printed = dict(re.findall(r"^\s+(\w+)\s+(\S+)\s+\S", out.getvalue(), re.M)[1:])
+    assert set(printed) == {"wgxlj_admin", "wgxlj_bgs", "wgxlj_member", "gongwei", "fgj_admin",
+                            "sysadmin", "secadmin", "auditor"}
+    for username, password in printed.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(password) and user.must_change_password
