@@ -8,7 +8,6 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -65,6 +64,8 @@ class LedgerScreens(Screens):
 
     list_template = "ledger/list.html"
     detail_template = "ledger/detail.html"
+    owned_by_user_org = True
+    create_refusal = "只有单位管理员或负责人可以登记台账事项"
     extra_filters: list = []  # model fields filtered besides state/owner/unit/period/overdue
     select_related = ["org", "owner", "owner_unit"]
     sortable = ["registered_on", "deadline", "title"]
@@ -114,12 +115,6 @@ class LedgerScreens(Screens):
             return forms.ModelForm.save(form, commit)
 
         return type(base.__name__, (base,), {"save": save})
-
-    @classmethod
-    def prepare_new(cls, obj, user):
-        if user.role not in (ORG_ADMIN, HEAD) or not user.org_id:
-            raise PermissionDenied("只有单位管理员或负责人可以登记台账事项")
-        obj.org = user.org
 
     # --- detail
     @classmethod

@@ -38,7 +38,7 @@ from mofan.audit.services import record, snapshot
 
 from .excel import xlsx_bytes, xlsx_response
 from .files import file_response
-from .scoping import WRITER_ROLES
+from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,10 @@ class Screens:
     select_related: list = []
     title = ""
     can_create = True
+    # New rows belong to the creating user's own org (the form carries no org field);
+    # only an organ's administrators and heads may create them.
+    owned_by_user_org = False
+    create_refusal = "只有单位管理员或负责人可以新增"
     list_template = "core/list.html"
     detail_template = "core/detail.html"
 
@@ -213,6 +217,10 @@ class Screens:
     @classmethod
     def prepare_new(cls, obj, user):
         """Hook for fields the form does not carry (e.g. the org of a new row)."""
+        if cls.owned_by_user_org:
+            if user.role not in (ORG_ADMIN, HEAD) or not user.org_id:
+                raise PermissionDenied(cls.create_refusal)
+            obj.org = user.org
 
     @classmethod
     def detail_context(cls, obj, request) -> dict:

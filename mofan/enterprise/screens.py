@@ -1,17 +1,8 @@
-from django.core.exceptions import PermissionDenied
-
 from mofan.core.excel import Column, Importer
 from mofan.core.ledger_views import LedgerImporter, LedgerScreens, ledger_columns
-from mofan.core.scoping import HEAD, ORG_ADMIN
 from mofan.core.screens import Col, Screens
 
 from .models import Demand, Enterprise, Meeting
-
-
-def _own_org(obj, user):
-    if user.role not in (ORG_ADMIN, HEAD) or not user.org_id:
-        raise PermissionDenied("只有单位管理员或负责人可以新增")
-    obj.org = user.org
 
 
 class EnterpriseScreens(Screens):
@@ -23,7 +14,7 @@ class EnterpriseScreens(Screens):
     detail_fields = ["name", "credit_code", "industry", "contact_name",
                      Col("phone_masked", "联系电话"), "org"]
     select_related = ["org"]
-    prepare_new = classmethod(lambda cls, obj, user: _own_org(obj, user))
+    owned_by_user_org = True
 
 
 class MeetingScreens(Screens):
@@ -35,7 +26,7 @@ class MeetingScreens(Screens):
     sortable = ["held_on"]
     form_fields = ["kind", "held_on", "topic", "place", "host", "enterprises"]
     select_related = ["org", "host"]
-    prepare_new = classmethod(lambda cls, obj, user: _own_org(obj, user))
+    owned_by_user_org = True
 
 
 class DemandImporter(LedgerImporter, Importer):

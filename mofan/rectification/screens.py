@@ -1,18 +1,9 @@
-from django.core.exceptions import PermissionDenied
-
 from mofan.core.excel import Column, Importer
 from mofan.core.ledger_views import LedgerImporter, LedgerScreens, ledger_columns
-from mofan.core.scoping import HEAD, ORG_ADMIN
 from mofan.core.screens import Col, Screens
 
 from .models import InspectionRound, Problem, Rule
 from .services import do_rate, rate_refusal
-
-
-def _own_org(obj, user):
-    if user.role not in (ORG_ADMIN, HEAD) or not user.org_id:
-        raise PermissionDenied("只有单位管理员或负责人可以新增")
-    obj.org = user.org
 
 
 class InspectionRoundScreens(Screens):
@@ -21,7 +12,7 @@ class InspectionRoundScreens(Screens):
     columns = ["name", "inspector", "feedback_on", "rectify_by", "org"]
     form_fields = ["name", "inspector", "feedback_on", "rectify_by"]
     select_related = ["org"]
-    prepare_new = classmethod(lambda cls, obj, user: _own_org(obj, user))
+    owned_by_user_org = True
 
 
 class RuleScreens(Screens):
@@ -35,7 +26,7 @@ class RuleScreens(Screens):
     detail_fields = ["title", "doc_no", "issued_on", "status", "change", "org", "file",
                      Col("problem_titles", "对应整改问题")]
     select_related = ["org"]
-    prepare_new = classmethod(lambda cls, obj, user: _own_org(obj, user))
+    owned_by_user_org = True
 
 
 class ProblemImporter(LedgerImporter, Importer):
