@@ -1,8 +1,10 @@
 """A small world with two organs, so every test can also ask "and the other organ?"."""
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -11,6 +13,7 @@ from mofan.core import scoping
 from mofan.orgs.models import Campaign, Org, PartyOrg, Person, Responsibility
 
 PASSWORD = "Mofan-Test-2025!"
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 @dataclass
@@ -39,6 +42,14 @@ class World:
 def fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s per hash; tests only need a correct one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ledger_today():
+    """Deadlines run through the work calendar, which knows only the years it was told;
+    pin "today" to a known autumn so ledger tests never depend on the day they run."""
+    with time_machine.travel(dt.datetime(2025, 10, 20, 10, tzinfo=SHANGHAI), tick=False):
+        yield
 
 
 def make_user(username, role, org, person=None):

@@ -1,9 +1,7 @@
 """回访 after closing: 不满意 for the organ's own reasons reopens the appeal."""
 
-import datetime as dt
 
 import pytest
-import time_machine
 
 from mofan.appeals.models import Appeal
 from mofan.appeals.services import do_visit
@@ -13,13 +11,7 @@ from mofan.core.ledger import LedgerError
 
 from .factories import appeal
 
-
-@pytest.fixture(autouse=True)
-def _a_fixed_today():
-    """Deadlines run through the work calendar, which knows only the years it was told;
-    pin "today" to a known autumn so the tests never depend on the day they run."""
-    with time_machine.travel(dt.datetime(2025, 10, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("ledger_today")
 
 
 def closed(world, **kw):

@@ -4,7 +4,6 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,12 +18,7 @@ from mofan.core.models import CalendarOverride, LedgerEvent
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def _a_fixed_today():
-    """Deadlines run through the work calendar, which knows only the years it was told;
-    pin "today" to a known autumn so the tests never depend on the day they run."""
-    with time_machine.travel(dt.datetime(2025, 10, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("ledger_today")
 
 
 def at(day, hour=10):

@@ -1,22 +1,14 @@
 """纾困解难诉求: demands raised at meetings, assigned and closed like any ledger item."""
 
-import datetime as dt
 
 import pytest
-import time_machine
 
 from mofan.core import ledger
 from mofan.enterprise.models import Enterprise
 
 from .factories import first_demand
 
-
-@pytest.fixture(autouse=True)
-def _a_fixed_today():
-    """Deadlines run through the work calendar, which knows only the years it was told;
-    pin "today" to a known autumn so the tests never depend on the day they run."""
-    with time_machine.travel(dt.datetime(2025, 10, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("ledger_today")
 
 
 def test_a_demand_runs_through_the_workflow(world):

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from mofan.core import ledger
 from mofan.core.indicators import REGISTRY, Period
@@ -13,13 +12,7 @@ from mofan.rectification.services import do_rate
 
 from .factories import first_problem
 
-
-@pytest.fixture(autouse=True)
-def _a_fixed_today():
-    """Deadlines run through the work calendar, which knows only the years it was told;
-    pin "today" to a known autumn so the tests never depend on the day they run."""
-    with time_machine.travel(dt.datetime(2025, 10, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("ledger_today")
 
 
 def closed(world):

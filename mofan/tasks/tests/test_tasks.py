@@ -1,10 +1,8 @@
 """创建任务: tasks of the 实施方案 with leader and unit."""
 
-import datetime as dt
 from io import BytesIO
 
 import pytest
-import time_machine
 from openpyxl import Workbook
 
 from mofan.core import ledger
@@ -13,13 +11,7 @@ from mofan.tasks.screens import TaskImporter
 
 from .factories import first_task
 
-
-@pytest.fixture(autouse=True)
-def _a_fixed_today():
-    """Deadlines run through the work calendar, which knows only the years it was told;
-    pin "today" to a known autumn so the tests never depend on the day they run."""
-    with time_machine.travel(dt.datetime(2025, 10, 20, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("ledger_today")
 
 
 def test_a_task_is_assigned_to_a_unit_with_its_leader(world):
