@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from mofan.core import nav
-        from mofan.core.scoping import SECADMIN, SYSADMIN
 
-        nav.register("system", "账号管理", "accounts:user_list", roles=[SYSADMIN, SECADMIN])
+        from .rules import ACCOUNT_MANAGERS, DELIVERERS
+
+        nav.register("system", "账号管理", "accounts:user_list", roles=ACCOUNT_MANAGERS)
+        nav.register("system", "密码发放", "accounts:handover", roles=DELIVERERS)

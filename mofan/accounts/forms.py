@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
+from django.db.models import Q
 from django.utils import timezone
 
 from mofan.audit.middleware import client_ip
@@ -45,6 +46,9 @@ class LoginForm(forms.Form):
                     "登录失败次数过多，该账号已锁定，请 15 分钟后再试。", code="locked"
                 )
             raise forms.ValidationError(GENERIC_FAILURE, code="invalid_login")
+        if not user.role:
+            # The password was right, so saying why reveals nothing to a guesser.
+            raise forms.ValidationError("账号尚未分配角色，请联系安全管理员。", code="no_role")
         self.user = user  # the view records the success, after any second factor
         return self.cleaned_data
 
@@ -69,37 +73,62 @@ class PasswordChangeForm(SetPasswordForm):
         return self.user
 
 
-class AccountForm(forms.ModelForm):
-    """System administrator: who the account is and whether it may log in (not its role)."""
+class AccountCreateForm(forms.ModelForm):
+    """System administrator: a new account — no role and no person (those are the
+    security administrator's), and no password shown (its deliverer issues one)."""
 
     class Meta:
         model = User
-        fields = ["username", "person", "is_active", "expires_on"]
+        fields = ["username", "first_name", "org", "expires_on"]
+        labels = {"first_name": "姓名", "org": "所属单位"}
+        help_texts = {"org": "账号所在的机关或股室：初始密码由该机关的单位管理员发放"}
         widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            org__path__startswith=actor.org.path
-        )
+        self.fields["org"].queryset = Org.objects.filter(path__startswith=actor.org.path)
+        self.fields["org"].required = True
 
 
-class RoleForm(forms.ModelForm):
-    """Security administrator: role and scope, one role per account (三员分立)."""
-
-    role = forms.ChoiceField(label="角色", choices=ROLE_CHOICES)
+class AccountForm(forms.ModelForm):
+    """Lifecycle manager: who the account is and whether it may log in (not its role)."""
 
     class Meta:
         model = User
-        fields = ["role", "org"]
+        fields = ["username", "first_name", "is_active", "expires_on"]
+        labels = {"first_name": "姓名", "is_active": "启用（取消勾选即停用，停用后不能登录）"}
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].help_text = "未绑定人员的账号以此显示"
+
+
+class RoleForm(forms.ModelForm):
+    """Security administrator: role, scope and person, one role per account (三员分立)."""
+
+    role = forms.ChoiceField(label="角色", choices=[("", "请选择")] + ROLE_CHOICES)
+
+    class Meta:
+        model = User
+        fields = ["role", "org", "person"]
+        help_texts = {"person": "账号对应的人员；须属于管理范围内的单位"}
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["org"].queryset = Org.objects.filter(path__startswith=actor.org.path)
         self.fields["org"].required = True
+        taken = Q(user__isnull=True)
+        if self.instance.pk:
+            taken |= Q(user=self.instance)
+        self.fields["person"].queryset = (
+            Person.objects.filter(org__path__startswith=actor.org.path).filter(taken)
+        )
 
     def clean(self):
-        if self.instance.pk == self.actor.pk:
-            raise forms.ValidationError("不能修改自己的角色。")
-        return super().clean()
+        data = super().clean()
+        org, person = data.get("org"), data.get("person")
+        if org is not None and person is not None and not person.org.path.startswith(org.path):
+            self.add_error("person", "对应人员须属于所选管理范围内的单位。")
+        return data

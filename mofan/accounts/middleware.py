@@ -37,7 +37,7 @@ class IdleTimeoutMiddleware:
 class LoginRequiredMiddleware:
     """Everything but the login page and static assets needs a session.
 
-    Disabled and expired accounts are turned away even with a live session.
+    Disabled, expired and role-less accounts are turned away even with a live session.
     """
 
     def __init__(self, get_response):
@@ -52,6 +52,10 @@ class LoginRequiredMiddleware:
         if user.is_expired:
             logout(request)
             messages.error(request, "账号已过有效期，请联系系统管理员。")
+            return redirect_to_login(request.get_full_path())
+        if not user.role:
+            logout(request)
+            messages.error(request, "账号尚未分配角色，请联系安全管理员。")
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)
 

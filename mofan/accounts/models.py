@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from mofan.core.scoping import (
     ADMIN_ROLES,
-    MEMBER,
     ROLE_CHOICES,
     ROLE_LABELS,
     SECADMIN,
@@ -33,7 +32,9 @@ class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
 class User(AbstractUser):
     """One account, one role (三员分立: no account holds two administrator roles)."""
 
-    role = models.CharField("角色", max_length=20, choices=ROLE_CHOICES, default=MEMBER)
+    # Blank until the security administrator gives one: an account the system
+    # administrator creates holds no role, no person and cannot log in (三员分立).
+    role = models.CharField("角色", max_length=20, choices=ROLE_CHOICES, blank=True, default="")
     org = models.ForeignKey(
         "orgs.Org", verbose_name="管理范围", null=True, blank=True, on_delete=models.PROTECT,
         help_text="工委管理员为机关工委，单位管理员为机关，负责人为其股室或单位",
@@ -45,6 +46,12 @@ class User(AbstractUser):
     must_change_password = models.BooleanField("下次登录须修改密码", default=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     expires_on = models.DateField("账号有效期至", null=True, blank=True)
+    # A reset (or a new account) waits here, with no usable password, until the person who
+    # hands passwords over for this account issues a one-time one (see accounts/rules.py).
+    reset_requested_at = models.DateTimeField("待发放密码自", null=True, blank=True, editable=False)
+    reset_requested_by = models.CharField("重置人", max_length=200, blank=True, editable=False)
+    password_issued_at = models.DateTimeField("密码发放时间", null=True, blank=True, editable=False)
+    password_issued_by = models.CharField("密码发放人", max_length=200, blank=True, editable=False)
     # Second factor for administrator roles (等保 level 3), used when MOFAN_ADMIN_TOTP is on.
     totp_secret = models.CharField(max_length=64, blank=True, editable=False)
     totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -66,7 +73,11 @@ class User(AbstractUser):
 
     @property
     def role_label(self):
-        return ROLE_LABELS.get(self.role, self.role)
+        return ROLE_LABELS.get(self.role, self.role) if self.role else "未分配角色"
+
+    @property
+    def password_pending(self):
+        return self.reset_requested_at is not None
 
     @property
     def is_expired(self):

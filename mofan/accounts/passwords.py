@@ -39,10 +39,12 @@ class HistoryValidator:
         if user is None or user.pk is None:
             return
         n = settings.MOFAN_PASSWORD_HISTORY
-        # The current password plus the n-1 before it make the last n.
-        recent = list(user.password_history.values_list("password", flat=True)[: n - 1])
-        if user.password:
-            recent.append(user.password)
+        # The current password plus the n-1 before it make the last n (a reset leaves no
+        # usable current one, the one it replaced being already in the history).
+        current = user.password if user.password and user.has_usable_password() else None
+        recent = list(user.password_history.values_list("password", flat=True)[: n - 1 if current else n])
+        if current:
+            recent.append(current)
         if any(check_password(password, old) for old in recent):
             raise ValidationError(f"不能使用最近 {n} 次用过的密码。", code="password_reused")
 
@@ -51,7 +53,8 @@ class HistoryValidator:
 
 
 def generate_password(length=14) -> str:
-    """A random password meeting every rule; shown once, changed at first login."""
+    """A random password meeting every rule; shown once to whoever hands it over, changed
+    at first login."""
     alphabet = string.ascii_letters + string.digits + "!@#$%^&*-_=+"
     while True:
         pw = "".join(secrets.choice(alphabet) for _ in range(length))

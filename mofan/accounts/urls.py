@@ -13,4 +13,5 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/role/", views.user_role, name="user_role"),
     path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path("handover/", views.handover, name="handover"),
 ]

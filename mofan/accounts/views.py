@@ -4,22 +4,29 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mofan.audit.middleware import client_ip
-from mofan.audit.services import record, snapshot
-from mofan.core.scoping import SECADMIN, SYSADMIN
+from mofan.audit.services import record
 from mofan.core.screens import bootstrapify
 
-from .forms import AccountForm, LoginForm, OTPForm, PasswordChangeForm, RoleForm
+from . import rules
+from .forms import AccountCreateForm, AccountForm, LoginForm, OTPForm, PasswordChangeForm, RoleForm
 from .models import User
-from .passwords import generate_password
 from .services import (
+    do_change_role,
+    do_create_account,
+    do_issue_password,
+    do_request_reset,
+    do_update_account,
     locked_until,
     note_login_attempt,
-    set_password,
+    reset_notice,
     totp_for,
     verify_second_factor,
 )
@@ -35,7 +42,10 @@ def _safe_next(request):
 
 def _finish_login(request, user, target):
     note_login_attempt(user.username, client_ip(request), True, user=user)
+    notice = reset_notice(user)  # asked before login() moves last_login
     login(request, user)
+    if notice:
+        messages.warning(request, notice)
     return redirect(target)
 
 
@@ -102,75 +112,133 @@ def password_change(request):
     reason = ""
     if request.user.must_change_password:
         reason = "首次登录或密码被重置，请先设置自己的密码。"
+        if request.user.password_issued_at:
+            at = timezone.localtime(request.user.password_issued_at).strftime("%Y-%m-%d %H:%M")
+            reason += f"（本次密码于 {at} 由{request.user.password_issued_by}发放）"
     elif request.user.password_expired:
         reason = "密码已使用超过 90 天，请修改后继续。"
     return render(request, "accounts/password_change.html", {"form": form, "reason": reason})
 
 
-def _require(user, *roles):
-    if user.role not in roles:
-        raise PermissionDenied("仅系统管理员或安全管理员可以管理账号")
+def _refuse_unless(actor, action, account=None):
+    reason = (rules.refusal(actor, action, account) if account is not None
+              else rules.role_refusal(actor, action))
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def user_list(request):
-    _require(request.user, SYSADMIN, SECADMIN)
-    users = User.objects.visible_to(request.user).select_related("org", "person")
-    return render(request, "accounts/user_list.html", {"users": users, "title": "账号管理"})
+    _refuse_unless(request.user, rules.EDIT)
+    users = list(User.objects.visible_to(request.user).select_related("org", "person"))
+    rows = [(u, rules.actions_for(request.user, u)) for u in users]
+    return render(request, "accounts/user_list.html", {
+        "rows": rows, "title": "账号管理",
+        "can_create": rules.allowed(request.user, rules.CREATE),
+    })
 
 
 def user_create(request):
-    _require(request.user, SYSADMIN)
-    form = AccountForm(request.POST or None, actor=request.user)
+    _refuse_unless(request.user, rules.CREATE)
+    form = AccountCreateForm(request.POST or None, actor=request.user)
     bootstrapify(form.fields)
     if request.method == "POST" and form.is_valid():
-        user = form.save(commit=False)
-        user.org = request.user.org
-        user.set_unusable_password()
-        user.save()
-        password = generate_password()
-        set_password(user, password, by=request.user, temporary=True)
-        record("create", user, after=snapshot(user))
-        return render(request, "accounts/password_shown.html",
-                      {"account": user, "password": password})
-    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"})
+        data = form.cleaned_data
+        account = do_create_account(actor=request.user, username=data["username"],
+                                    name=data["first_name"], org=data["org"],
+                                    expires_on=data["expires_on"])
+        messages.success(request, f"账号 {account.username} 已建立。安全管理员分配角色后才能登录；"
+                                  f"{_handover_words(account, '初始密码')}")
+        return redirect("accounts:user_list")
+    return render(request, "accounts/user_form.html", {"form": form, "title": "新建账号"},
+                  status=422 if form.errors else 200)
 
 
-def _scoped_user(request, pk):
-    return get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+def _handover_words(account, what):
+    deliverer = rules.deliverer_label(account)
+    if not deliverer:
+        return f"{what}暂时无人可以发放：该账号所在单位尚无单位管理员，上级也没有工委管理员。"
+    return f"{what}由{deliverer}在“密码发放”中生成并交给本人，本人首次登录须修改。"
+
+
+def _scoped_user(request, pk, action):
+    """The account, asked in this order: may the role do this at all (403), is the
+    account in the actor's scope (404), may he do it to this account (403)."""
+    _refuse_unless(request.user, action)
+    account = get_object_or_404(User.objects.visible_to(request.user).select_related("org"),
+                                pk=pk)
+    _refuse_unless(request.user, action, account)
+    return account
 
 
 def user_edit(request, pk):
-    _require(request.user, SYSADMIN)
-    account = _scoped_user(request, pk)
-    before = snapshot(account)
+    account = _scoped_user(request, pk, rules.EDIT)
     form = AccountForm(request.POST or None, instance=account, actor=request.user)
     bootstrapify(form.fields)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        record("update", account, before=before, after=snapshot(account))
+        changes = {f: form.cleaned_data[f] for f in form.changed_data}
+        if changes:
+            do_update_account(account, actor=request.user, **changes)
         messages.success(request, "账号已保存。")
         return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "title": f"编辑账号 {account}"})
+    return render(request, "accounts/user_form.html",
+                  {"form": form, "title": f"编辑账号 {account}"},
+                  status=422 if form.errors else 200)
 
 
 def user_role(request, pk):
-    _require(request.user, SECADMIN)
-    account = _scoped_user(request, pk)
-    before = snapshot(account)
+    account = _scoped_user(request, pk, rules.ROLE)
     form = RoleForm(request.POST or None, instance=account, actor=request.user)
     bootstrapify(form.fields)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        record("role_change", account, before=before, after=snapshot(account))
+        data = form.cleaned_data
+        account = do_change_role(account, actor=request.user, role=data["role"],
+                                 org=data["org"], person=data["person"])
         messages.success(request, "角色已修改。")
+        if account.password_pending and rules.allowed(request.user, rules.ISSUE, account):
+            messages.warning(request, "授予管理员角色后，该账号原来的一次性密码已作废；"
+                                      "请在“密码发放”中生成新密码，当面交给本人。")
         return redirect("accounts:user_list")
-    return render(request, "accounts/user_form.html", {"form": form, "title": f"设置角色 {account}"})
+    return render(request, "accounts/user_form.html",
+                  {"form": form, "title": f"设置角色 {account}"},
+                  status=422 if form.errors else 200)
 
 
 @require_POST
 def user_reset_password(request, pk):
-    _require(request.user, SYSADMIN)
-    account = _scoped_user(request, pk)
-    password = generate_password()
-    set_password(account, password, by=request.user, temporary=True)
-    return render(request, "accounts/password_shown.html", {"account": account, "password": password})
+    account = _scoped_user(request, pk, rules.RESET)
+    account = do_request_reset(account, actor=request.user)
+    if rules.allowed(request.user, rules.ISSUE, account):
+        # The security administrator resetting an administrator: he is its deliverer.
+        return _slip(request, account, do_issue_password(account, actor=request.user))
+    messages.success(request, f"已重置 {account.username} 的密码，原密码立即失效。"
+                              f"{_handover_words(account, '新密码')}")
+    return redirect("accounts:user_list")
+
+
+def handover(request):
+    """密码发放: the accounts waiting for a one-time password that this user hands over."""
+    if reason := rules.role_refusal(request.user, rules.ISSUE):
+        raise PermissionDenied(reason)
+    waiting = []
+    if request.user.org_id:
+        waiting = [
+            u for u in User.objects.filter(reset_requested_at__isnull=False,
+                                           org__path__startswith=request.user.org.path)
+            .select_related("org", "person").order_by("reset_requested_at", "id")
+            if rules.allowed(request.user, rules.ISSUE, u)
+        ]
+    if request.method == "POST":
+        chosen = request.POST.get("account", "")
+        account = next((u for u in waiting if str(u.pk) == chosen), None)
+        if account is None:
+            raise Http404("没有这个待发放密码的账号")
+        return _slip(request, account, do_issue_password(account, actor=request.user))
+    return render(request, "accounts/handover.html", {"waiting": waiting, "title": "密码发放"})
+
+
+def _slip(request, account, password):
+    account.refresh_from_db()
+    response = render(request, "accounts/password_slip.html",
+                      {"account": account, "password": password, "title": "一次性密码"})
+    add_never_cache_headers(response)
+    return response
