@@ -128,7 +128,7 @@ def _check(actor, action, account=None):
 def _fresh(account: User) -> User:
     """The account as stored, locked for this transaction (forms may have changed the
     instance they were given)."""
-    return User.objects.select_for_update().select_related("org").get(pk=account.pk)
+    return User.objects.select_for_update(of=("self",)).select_related("org").get(pk=account.pk)
 
 
 def _revoke_password(account: User, actor):
@@ -267,7 +267,7 @@ def issue_from_console(username: str, *, role: str = "", org=None) -> tuple[User
     from mofan.audit.context import Actor
 
     console = Actor(user_name=CONSOLE)
-    account = User.objects.select_for_update().filter(username=username).first()
+    account = User.objects.select_for_update(of=("self",)).filter(username=username).first()
     created = account is None
     if created:
         if role not in ROLE_LABELS or org is None:
