@@ -1,6 +1,7 @@
 """A small world with two organs, so every test can also ask "and the other organ?"."""
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -42,6 +43,13 @@ class World:
 def fast_password_hashing(settings):
     """PBKDF2 at production strength costs ~0.3 s per hash; tests only need a correct one."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def audit_anchor_file(settings, tmp_path_factory):
+    """The audit page and commands append the chain's head to an anchors file: one per
+    test, never the installation's var/audit_anchors.log."""
+    settings.MOFAN_AUDIT_ANCHOR_FILE = tmp_path_factory.getbasetemp() / f"anchors-{uuid.uuid4().hex}.log"
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
-import hashlib
-import json
-
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+
+from . import chain
 
 
 class AuditQuerySet(models.QuerySet):
@@ -15,7 +14,9 @@ class AuditQuerySet(models.QuerySet):
 
 
 class AuditLog(models.Model):
-    """Append-only, hash-chained audit row (specs/security.md 安全审计)."""
+    """Append-only, hash-chained audit row (specs/security.md 安全审计); see chain.py."""
+
+    HASH_VERSIONS = [(chain.LEGACY, "SHA-256（未加密钥，旧版）"), (chain.KEYED, "HMAC-SHA256")]
 
     at = models.DateTimeField("时间", db_index=True)
     user_id_copy = models.BigIntegerField("用户ID", null=True, blank=True)
@@ -30,6 +31,8 @@ class AuditLog(models.Model):
     after = models.JSONField("变更后", null=True, blank=True, encoder=DjangoJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(
+        "哈希算法", choices=HASH_VERSIONS, default=chain.KEYED)
 
     objects = AuditQuerySet.as_manager()
 
@@ -49,21 +52,7 @@ class AuditLog(models.Model):
         raise PermissionDenied("审计记录只能追加，不能删除")
 
     def payload(self) -> str:
-        """Canonical text the hash covers: every field but the hashes themselves."""
-        data = {
-            "at": self.at.isoformat(timespec="microseconds"),
-            "user_id": self.user_id_copy,
-            "user_name": self.user_name,
-            "ip": self.ip,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_label": self.object_label,
-            "success": self.success,
-            "before": self.before,
-            "after": self.after,
-        }
-        return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+        return chain.payload(self)
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.payload()).encode()).hexdigest()
+    def compute_hash(self, key: bytes | None = None) -> str:
+        return chain.row_hash(self, key)

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from mofan.core.excel import CellError, parse_date, xlsx_bytes, xlsx_response
 from mofan.core.scoping import AUDITOR
 
+from .anchors import read_anchors, write_anchor
 from .models import AuditLog
-from .services import purge_before, record
+from .services import check_anchors, purge_before, record, redact
 
 ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "lockout": "账号锁定", "logout": "退出",
@@ -21,7 +22,9 @@ ACTION_LABELS = {
     "import": "导入", "export": "导出", "role_change": "角色变更",
     "password_change": "修改密码", "password_reset": "重置密码", "transition": "流转",
     "audit_purge": "清理审计日志", "backup": "备份", "restore": "恢复",
+    "audit_rekey": "启用密钥哈希",
 }
+LATEST_ANCHORS = 10
 
 
 def _search(request):
@@ -53,6 +56,11 @@ def _looks_like_ip(term):
 def audit_log(request):
     if request.user.role != AUDITOR:
         raise PermissionDenied("审计日志仅审计员可以查看")
+    try:
+        # The auditor's visit anchors the head outside the table (specs/security.md).
+        write_anchor("page", only_if_changed=True)
+    except OSError as exc:
+        messages.warning(request, f"无法写入审计锚点文件：{exc}")
     qs = _search(request)
     if request.GET.get("export") == "xlsx":
         rows = [
@@ -72,11 +80,14 @@ def audit_log(request):
     return render(request, "audit/log.html", {
         "page": page, "actions": ACTION_LABELS, "g": request.GET, "querystring": params.urlencode(),
         "title": "审计日志", "retention_days": settings.MOFAN_AUDIT_RETENTION_DAYS,
+        "anchors": read_anchors()[::-1][:LATEST_ANCHORS], "anchor_check": check_anchors(),
     })
 
 
 def _json(value):
-    return "" if value is None else json.dumps(value, ensure_ascii=False)
+    # Rows written before secrets were stripped at the source still hold them: never hand
+    # them out (the stored row stays as written, so the chain still verifies).
+    return "" if value is None else json.dumps(redact(value), ensure_ascii=False)
 
 
 @require_POST

@@ -2,9 +2,13 @@
 
 The rows are dumped with Django's serializers inside one REPEATABLE READ transaction on
 PostgreSQL (SQLite serialises readers against writers anyway), so the file is a snapshot.
+A backup holds every account and record: it is written 0600 in a 0700 folder. The audit
+key is not in it (it lives outside the database), so a restore verifies only with the key
+the rows were written with.
 """
 
 import json
+import os
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -15,6 +19,8 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
+
+from mofan.audit.chain import LEGACY, seal_legacy_rows
 
 FORMAT_VERSION = 1
 # Derived or transient tables are not backed up.
@@ -27,6 +33,26 @@ def _models():
         if model._meta.app_label in EXCLUDED or label in EXCLUDED or model._meta.proxy:
             continue
         yield model
+
+
+def backup_folder() -> Path:
+    """``var/backups``, readable by the service account only."""
+    return private_folder(Path(settings.VAR_DIR) / "backups")
+
+
+def private_folder(folder: Path) -> Path:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)  # mkdir's mode is masked by the umask, and the folder may be old
+    return folder
+
+
+def _open_private(path: Path):
+    """Open ``path`` for writing, created (or truncated) with mode 0600 whatever the umask."""
+    if not path.parent.exists():
+        private_folder(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+    return os.fdopen(fd, "wb")
 
 
 def write_backup(path: Path) -> dict:
@@ -46,7 +72,7 @@ def write_backup(path: Path) -> dict:
         serializers.serialize("json", objects, stream=out)
     manifest = {"format": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
                 "database": connection.vendor, "counts": counts}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+    with _open_private(Path(path)) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         zf.writestr("data.json", out.getvalue())
         if media.exists():
@@ -78,14 +104,17 @@ def read_backup(path: Path) -> dict:
             raise RestoreError(f"备份格式版本 {manifest.get('format')} 与本系统不符")
         if not database_is_empty():
             raise RestoreError("目标数据库不是空库；恢复只能写入空数据库，以免覆盖现有数据")
-        data = zf.read("data.json").decode()
+        data = _compatible(json.loads(zf.read("data.json")))
         with transaction.atomic():
             # Rows arrive in model order, not dependency order: check keys once at the end.
             with connection.constraint_checks_disabled():
-                for obj in serializers.deserialize("json", data):
+                for obj in serializers.deserialize("python", data):
                     obj.save()
             connection.check_constraints()
             _reset_sequences()
+            # A backup from before the keyed audit chain: seal its unkeyed rows, as the
+            # migration did on the live database.
+            seal_legacy_rows(apps.get_model("audit", "AuditLog"))
         media = Path(settings.MEDIA_ROOT).resolve()
         for name in names:
             if name.startswith("media/") and not name.endswith("/"):
@@ -95,6 +124,14 @@ def read_backup(path: Path) -> dict:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(zf.read(name))
     return manifest
+
+
+def _compatible(objects: list) -> list:
+    """Audit rows written before hash versions existed are version 1 (unkeyed SHA-256)."""
+    for obj in objects:
+        if obj.get("model") == "audit.auditlog":
+            obj["fields"].setdefault("hash_version", LEGACY)
+    return objects
 
 
 def _reset_sequences():

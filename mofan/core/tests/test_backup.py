@@ -1,3 +1,4 @@
+import os
 import zipfile
 from io import StringIO
 
@@ -5,8 +6,11 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.dateparse import parse_datetime
 
-from mofan.audit.services import record, verify_chain
+from mofan.audit.anchors import read_anchors, write_anchor
+from mofan.audit.models import AuditLog
+from mofan.audit.services import record, verify_audit, verify_chain
 from mofan.core.backup import _models
 
 
@@ -68,3 +72,88 @@ def test_restore_refuses_paths_that_escape_the_media_folder(db, tmp_path, settin
     with pytest.raises(CommandError, match="不安全"):
         call_command("restore", str(evil), stdout=StringIO())
     assert not (tmp_path / "escaped.txt").exists()
+
+
+def _mode(path):
+    return os.stat(path).st_mode & 0o777
+
+
+def test_backup_files_are_written_0600_in_a_0700_folder(db, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    old_umask = os.umask(0o022)  # the usual umask would make both world-readable
+    try:
+        call_command("backup", stdout=StringIO())
+    finally:
+        os.umask(old_umask)
+    folder = tmp_path / "backups"
+    (backup,) = folder.iterdir()
+    assert _mode(folder) == 0o700
+    assert _mode(backup) == 0o600
+
+
+def test_a_backup_over_an_existing_world_readable_file_becomes_0600(db, tmp_path):
+    target = tmp_path / "b.zip"
+    target.write_bytes(b"old")
+    target.chmod(0o644)
+    call_command("backup", "--output", str(target), stdout=StringIO())
+    assert _mode(target) == 0o600
+    assert zipfile.is_zipfile(target)
+
+
+def test_the_default_backup_folder_is_tightened_if_it_already_exists(db, tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "backups").mkdir(mode=0o755)
+    (tmp_path / "backups").chmod(0o755)
+    call_command("backup", stdout=StringIO())
+    assert _mode(tmp_path / "backups") == 0o700
+
+
+def test_after_restoring_an_older_backup_verify_audit_passes_and_the_restore_row_names_the_rolled_back_anchor(
+        transactional_db, world, tmp_path):
+    record("update", world.organ, after={"x": 1})
+    target = tmp_path / "b.zip"
+    call_command("backup", "--output", str(target), stdout=StringIO())
+    later = record("update", world.organ, after={"x": 2})  # not in the backup
+    write_anchor("command")
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(target), stdout=StringIO())
+    restore = AuditLog.objects.get(action="restore")
+    assert restore.after["superseded_anchor"]["last_id"] == later.pk
+    assert read_anchors()[-1].kind == "restore"
+    verdict = verify_audit()
+    assert verdict.ok, verdict.reason
+
+
+def test_a_backup_written_before_the_keyed_chain_restores_sealed_and_verifies(
+        transactional_db, world, tmp_path):
+    """Audit rows in an old backup have no hash_version and unkeyed SHA-256 hashes."""
+    import hashlib
+    import json
+
+    from mofan.audit.chain import GENESIS
+
+    record("update", world.organ, after={"x": 1})
+    target = tmp_path / "b.zip"
+    call_command("backup", "--output", str(target), stdout=StringIO())
+    with zipfile.ZipFile(target) as zf:
+        manifest, data = zf.read("manifest.json"), json.loads(zf.read("data.json"))
+    prev = GENESIS
+    for obj in data:
+        if obj["model"] == "audit.auditlog":
+            fields = obj["fields"]
+            del fields["hash_version"]
+            row = AuditLog(**{k: v for k, v in fields.items() if k not in ("prev_hash", "hash")})
+            row.at = parse_datetime(fields["at"])
+            row.prev_hash = prev
+            fields["prev_hash"] = prev
+            fields["hash"] = prev = hashlib.sha256((prev + row.payload()).encode()).hexdigest()
+    old = tmp_path / "old.zip"
+    with zipfile.ZipFile(old, "w") as zf:
+        zf.writestr("manifest.json", manifest)
+        zf.writestr("data.json", json.dumps(data))
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(old), stdout=StringIO())
+    seal = AuditLog.objects.get(action="audit_rekey")
+    assert seal.after["legacy_chain_intact"] is True
+    assert AuditLog.objects.filter(hash_version=1).count() == seal.after["legacy_rows"]
+    assert verify_audit().ok

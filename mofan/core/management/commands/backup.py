@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from mofan.audit.services import record
-from mofan.core.backup import write_backup
+from mofan.core.backup import backup_folder, write_backup
 
 
 class Command(BaseCommand):
@@ -14,14 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="备份文件路径，默认 var/backups/mofan-时间.zip")
 
     def handle(self, *args, output, **options):
-        from django.conf import settings
-
         if output:
             path = Path(output)
         else:
-            folder = Path(settings.VAR_DIR) / "backups"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"mofan-{timezone.localtime():%Y%m%d-%H%M%S}.zip"
+            path = backup_folder() / f"mofan-{timezone.localtime():%Y%m%d-%H%M%S}.zip"
         manifest = write_backup(path)
         rows = sum(manifest["counts"].values())
         record("backup", object_type="core.backup", label=f"备份 {rows} 行到 {path.name}")
