@@ -38,6 +38,35 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
+def _audit_key() -> str:
+    """The audit chain's HMAC key: kept outside the database, so whoever can write the
+    audit table still cannot recompute its hashes (specs/security.md 安全审计)."""
+    key = os.environ.get("MOFAN_AUDIT_KEY")
+    if key:
+        return key
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        # Written under a temporary name and linked into place: created 0600 from the
+        # start, and two processes starting at once end up with one key.
+        tmp = VAR_DIR / f".audit_key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()
+
+
+MOFAN_AUDIT_KEY = _audit_key()
+# The audit chain's head is appended here (time, last id, hash, HMAC of the line).
+MOFAN_AUDIT_ANCHOR_FILE = Path(
+    os.environ.get("MOFAN_AUDIT_ANCHOR_FILE", VAR_DIR / "audit_anchors.log"))
+
 if PRODUCTION and not os.environ.get("ALLOWED_HOSTS"):
     raise ImproperlyConfigured("生产模式必须设置环境变量 ALLOWED_HOSTS（逗号分隔）")
 ALLOWED_HOSTS = [
@@ -55,8 +84,19 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for a writer instead of failing at once: two clerks saving at the same time.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A small office on the embedded default: WAL lets readers go on while one writes,
+    # IMMEDIATE takes the write lock when a transaction starts (so two writers queue
+    # instead of one failing with "database is locked" on upgrade), and the busy timeout
+    # is how long the second waits.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
+    # Tests on a file, one per test process, so the live server's threads really contend
+    # for the database as a small office would (an in-memory database is one shared
+    # connection and would hide locking).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 INSTALLED_APPS = [
     "django.contrib.auth",
