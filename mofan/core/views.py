@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from . import indicators
 from .nav import SECTION_LABELS, menu_for
+from .params import year_param
 from .scoping import COMMITTEE, DOMAIN_ROLES
 
 
@@ -16,11 +17,7 @@ def default_year():
 
 def requested_year(request) -> int:
     """?year= when it is a sane year, else the default reporting year."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return default_year()
-    return year if 2000 <= year <= 2100 else default_year()
+    return year_param(request, default_year())
 
 
 def organs_in_view(user):

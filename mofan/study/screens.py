@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Count, Q
 
 from mofan.core.excel import CellError, Column, Importer
+from mofan.core.params import YearFilter
 from mofan.core.screens import Col, Screens
 from mofan.orgs.models import PartyOrg, Person
 
@@ -24,8 +25,7 @@ def filterset_with_year(model, fields, date_field):
     meta = type("Meta", (), {"model": model, "fields": fields})
     attrs = {
         "Meta": meta,
-        "year": django_filters.NumberFilter(field_name=date_field, lookup_expr="year",
-                                            label="年度"),
+        "year": YearFilter(date_field),  # bounded: ?year=99999999999999999999 is no 500
     }
     return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
 

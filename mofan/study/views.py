@@ -1,7 +1,6 @@
 """Views that are not generic screens: the roll, the compliance grid, the Word ledger,
 the plan and agenda actions, files, and 我的学习."""
 
-import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -16,6 +15,7 @@ from mofan.audit.services import record
 from mofan.core.excel import xlsx_response
 from mofan.core.files import file_response
 from mofan.core.gongwen import DOCX_TYPE
+from mofan.core.params import month_param
 from mofan.core.scoping import COMMITTEE, ORG_ADMIN
 from mofan.core.views import organs_in_view, requested_year
 
@@ -237,10 +237,7 @@ def my_study(request):
     person = request.user.person
     if person is None:
         return render(request, "study/my_study.html", {"title": "我的学习", "person": None})
-    try:
-        month = month_start(dt.date.fromisoformat(request.GET.get("month", "") + "-01"))
-    except ValueError:
-        month = month_start(timezone.localdate())
+    month = month_param(request, month_start(timezone.localdate()))
     plan = None
     if person.branch_id:
         plan = (StudyPlan.objects.filter(party_org_id=person.branch_id, month=month)

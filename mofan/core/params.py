@@ -1,0 +1,69 @@
+"""Numeric query parameters, read in one place and bounded (security spec: a bad value gives
+a message or the default, never a 500).
+
+A query string is whatever a user or a probe types: ``?year=99999999999999999999`` must not
+reach ``datetime.date`` or the database (OverflowError), ``?month=9999-12`` must not make a
+"next month" in year 10000. Views read numbers through these helpers; list filters on a year
+use ``YearFilter``.
+"""
+
+import datetime as dt
+import re
+
+import django_filters
+from django import forms
+
+# The span of years the system is about (reporting years, ledgers, calendars).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+# ASCII digits only (int() would also take "１２" and "٣"), short enough to stay far from
+# anything a database integer or a date can overflow on.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,15}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+def int_param(request, name, default=None, *, min_value=None, max_value=None):
+    """``?name=`` as an int within [min_value, max_value], else ``default``."""
+    text = str(request.GET.get(name, "")).strip()
+    if not _INTEGER.fullmatch(text):
+        return default
+    value = int(text)
+    if (min_value is not None and value < min_value) or (
+            max_value is not None and value > max_value):
+        return default
+    return value
+
+
+def year_param(request, default, name="year"):
+    """``?year=`` when it is a year the system is about, else ``default``."""
+    return int_param(request, name, default, min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+
+def month_param(request, default, name="month"):
+    """``?month=2025-03`` as the first day of that month, else ``default``."""
+    match = _MONTH.fullmatch(str(request.GET.get(name, "")).strip())
+    if not match:
+        return default
+    year, month = int(match[1]), int(match[2])
+    if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12):
+        return default
+    return dt.date(year, month, 1)
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(**kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """年度 on a date field (``lookup_expr="year"``). A value outside YEAR_MIN..YEAR_MAX is
+    not applied and the filter form says why (django-filter drops invalid fields)."""
+
+    field_class = YearField
+
+    def __init__(self, field_name, **kwargs):
+        kwargs.setdefault("lookup_expr", "year")
+        kwargs.setdefault("label", "年度")
+        super().__init__(field_name=field_name, **kwargs)
