@@ -7,10 +7,12 @@ then an all-or-nothing commit.
 
 import datetime as dt
 import re
+import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
@@ -18,33 +20,63 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .files import max_unpacked_bytes
+from .scoping import WriteRefused, ensure_writable
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+# OWASP (CSV / formula injection): text starting with one of these is a formula, or becomes one
+# when the cell is edited, in Excel and WPS.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters an .xlsx cannot hold (openpyxl raises IllegalCharacterError on them).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_TITLE_BAD = re.compile(r"[\\/*?:\[\]]")
+
+
+def write_cell(ws, row: int, column: int, value):
+    """The one way a value enters an exported sheet (every export and template comes here).
+
+    Text is kept as text: a string starting with ``= + - @``, tab or CR is stored as a
+    string cell with Excel's quote prefix (the leading apostrophe Excel and WPS show in the
+    edit bar), so it is never a formula, not even after the user edits the cell, and its
+    visible text is unchanged. Numbers, including negative ones, stay numbers.
+    """
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def xlsx_bytes(sheet_title: str, headers, rows, *, title: str = "") -> bytes:
     """One sheet: optional merged title line, bold frozen header, sensible column widths."""
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_title[:31]
+    ws.title = _SHEET_TITLE_BAD.sub("_", sheet_title)[:31] or "Sheet1"
     start = 1
     if title:
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+        cell = write_cell(ws, 1, 1, title)
+        cell.font = Font(bold=True, size=14)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(1, len(headers)))
-        ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+        cell.alignment = Alignment(horizontal="center")
         start = 2
     widths = [len(str(h)) * 2 + 2 for h in headers]
     for col, header in enumerate(headers, 1):
-        cell = ws.cell(row=start, column=col, value=header)
+        cell = write_cell(ws, start, col, header)
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for r, row in enumerate(rows, start + 1):
         for col, value in enumerate(row, 1):
-            ws.cell(row=r, column=col, value=value)
+            cell = write_cell(ws, r, col, value)
             if value is not None:
                 widths[col - 1] = max(widths[col - 1], min(60, _display_width(value)))
             if isinstance(value, dt.date):
-                ws.cell(row=r, column=col).number_format = "yyyy-mm-dd"
+                cell.number_format = "yyyy-mm-dd"
     for col, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(col)].width = width + 2
     ws.freeze_panes = ws.cell(row=start + 1, column=1)
@@ -202,13 +234,28 @@ class Importer:
 
     def read(self, fileobj) -> ImportResult:
         result = ImportResult()
+        if refusal := refuse_absurd_workbook(fileobj):
+            result.errors.append(RowError(0, "", refusal))
+            return result
         try:
             wb = load_workbook(fileobj, read_only=True, data_only=True)
         except Exception:  # openpyxl raises many types for a non-xlsx file
             result.errors.append(RowError(0, "", "文件不是有效的 Excel（.xlsx）文件"))
             return result
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        try:
+            if not wb.worksheets:
+                raise SheetRefused("文件中没有工作表")
+            return self._read_rows(wb.worksheets[0], result)
+        except SheetRefused as exc:
+            return ImportResult(errors=[RowError(0, "", str(exc))])
+        finally:
+            wb.close()
+
+    def _read_rows(self, ws, result):
+        # The stored <dimension> is only a hint written by whatever made the file, and a
+        # read-only sheet stops at it: forget it so every row in the XML is read.
+        ws.reset_dimensions()
+        rows = _bounded(ws.iter_rows(values_only=True))
         header_row = next(rows, None) or ()
         headers = [_text(h).rstrip("*").strip() for h in header_row]
         positions = {}
@@ -226,8 +273,8 @@ class Importer:
             obj, errors = self.build(number, values, positions)
             result.errors.extend(errors)
             if not errors:
+                obj._import_row = number  # for a refusal found only when saving
                 result.objects.append(obj)
-        wb.close()
         if result.rows_read == 0 and not result.errors:
             result.errors.append(RowError(0, "", "文件中没有数据行"))
         return result
@@ -268,6 +315,12 @@ class Importer:
     def save_object(self, obj):
         obj.save()
 
+    def save_checked(self, obj):
+        """Save one row and refuse it (rolling back the whole import) when it lands
+        outside the importer's editable scope: imports are writes like any other."""
+        self.save_object(obj)
+        ensure_writable(obj, self.user)
+
     def commit(self, fileobj) -> ImportResult:
         """All or nothing: any bad row, or any row the database refuses, saves nothing."""
         from mofan.audit.services import record
@@ -278,19 +331,87 @@ class Importer:
         try:
             with transaction.atomic():
                 for obj in result.objects:
-                    self.save_object(obj)
+                    try:
+                        self.save_checked(obj)
+                    except WriteRefused as exc:
+                        raise _RowRefused(obj._import_row, str(exc.args[0])) from exc
                 record(
                     "import",
                     object_type=self.model._meta.label_lower,
                     label=f"导入{self.model._meta.verbose_name} {len(result.objects)} 条",
                     after={"count": len(result.objects), "ids": [o.pk for o in result.objects]},
                 )
+        except _RowRefused as exc:
+            result.objects = []
+            result.errors.append(RowError(exc.number, "", f"{exc.reason}；已全部撤销，未导入任何一行"))
         except IntegrityError:
             result.objects = []
             result.errors.append(
                 RowError(0, "", "与已有记录重复（如工号、代码），已全部撤销，未导入任何一行")
             )
         return result
+
+
+class _RowRefused(Exception):
+    def __init__(self, number, reason):
+        super().__init__(reason)
+        self.number, self.reason = number, reason
+
+
+class SheetRefused(Exception):
+    """An import sheet beyond the limits (or unreadable): refused as a whole, nothing is
+    read further."""
+
+
+def import_limits():
+    """(rows, columns, unpacked bytes) an import accepts; settings may lower or raise them."""
+    return (getattr(settings, "MOFAN_IMPORT_MAX_ROWS", 100_000),
+            getattr(settings, "MOFAN_IMPORT_MAX_COLUMNS", 200),
+            max_unpacked_bytes())
+
+
+def refuse_absurd_workbook(fileobj) -> str:
+    """Why the .xlsx must not be opened at all ("" when it may): a zip whose members unpack
+    far beyond the upload limit (a zip bomb) is refused from its directory, before parsing."""
+    _, _, max_unpacked = import_limits()
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = 0  # not a zip: load_workbook reports it as "not a valid .xlsx"
+    finally:
+        fileobj.seek(0)
+    if unpacked > max_unpacked:
+        return (f"文件解压后达 {_size(unpacked)}，超过上限 {_size(max_unpacked)}，"
+                "不像正常的 Excel 文件，已拒绝；请删除多余的工作表、格式或图片后重试")
+    return ""
+
+
+def _bounded(rows):
+    """The sheet's rows, refusing the sheet once it has more rows or columns than an import
+    may have (counted while reading, since the stored dimension cannot be trusted)."""
+    max_rows, max_columns, _ = import_limits()
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # the sheet's XML is broken past the point openpyxl checked
+            raise SheetRefused("文件内容已损坏，无法读取，请用 Excel 或 WPS 另存为 .xlsx 后重试") from exc
+        number += 1
+        if number > max_rows + 1:  # + the header row
+            raise SheetRefused(f"工作表超过 {max_rows} 行数据，已拒绝；请拆分成多个文件分批导入")
+        if values is not None and len(values) > max_columns:
+            if any(v not in (None, "") for v in values[max_columns:]):
+                raise SheetRefused(f"第 {number} 行超过 {max_columns} 列，已拒绝；"
+                                    "请只保留模板中的列后重新导入")
+            values = values[:max_columns]
+        yield values
+
+
+def _size(n):
+    return f"{n / 2**20:.0f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
 
 
 def _has_field(model, name):

@@ -1,16 +1,19 @@
 """Uploaded files, written once: checked on the way in, stored under generated names,
 served only through views that first check the user may see the row holding them."""
 
+import contextlib
 import mimetypes
 import os
+import time
 import uuid
+import zipfile
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.signals import post_delete
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -39,7 +42,8 @@ def human_size(n: int) -> str:
 
 
 def check_upload(upload, allowed=DOCUMENTS) -> None:
-    """Size, extension and the file's first bytes; raises ValidationError in Chinese."""
+    """Size, extension, the file's first bytes and, for PDF / Word / Excel, whether its
+    structure opens; raises ValidationError in Chinese."""
     name = os.path.basename(getattr(upload, "name", "") or "")
     ext = extension(name)
     if ext not in allowed:
@@ -53,6 +57,81 @@ def check_upload(upload, allowed=DOCUMENTS) -> None:
     upload.seek(0)
     if not head.startswith(SIGNATURES[ext]):
         raise ValidationError(f"“{name}”的内容与扩展名不符")
+    if ext in STRUCTURE_CHECKS:
+        try:
+            problem = STRUCTURE_CHECKS[ext](upload)
+        finally:
+            upload.seek(0)
+        if problem:
+            raise ValidationError(f"“{name}”{problem}，请重新导出或另存后再上传")
+
+
+def max_unpacked_bytes() -> int:
+    """The most an uploaded .docx / .xlsx (a zip) may hold unpacked: office files compress
+    their XML about 5–15 times, so 20 times the upload limit is generous for a real file and
+    still refuses a zip bomb before anything reads it."""
+    return getattr(settings, "MOFAN_UPLOAD_MAX_UNPACKED_BYTES",
+                   20 * settings.MOFAN_UPLOAD_MAX_BYTES)
+
+
+# Beyond the first bytes: a file is accepted only when a reader of its type can open it.
+def _pdf_problem(upload) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted:
+            return ""  # its structure parsed; the pages need the password to read
+        if len(reader.pages) == 0:
+            return "不是有效的 PDF 文件（没有页面）"
+    except (PyPdfError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            RecursionError, OSError):
+        # pypdf reports a broken file through these as well as through its own errors
+        return "不是有效的 PDF 文件（无法解析）"
+    return ""
+
+
+# The parts without which Word / Excel / WPS cannot open the file.
+OOXML_PARTS = {
+    "docx": ("[Content_Types].xml", "word/document.xml"),
+    "xlsx": ("[Content_Types].xml", "xl/workbook.xml"),
+}
+
+
+def _ooxml_problem(ext):
+    label = {"docx": "Word（.docx）", "xlsx": "Excel（.xlsx）"}[ext]
+
+    def problem(upload) -> str:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                infos = archive.infolist()
+                names = {info.filename for info in infos}
+                if any(part not in names for part in OOXML_PARTS[ext]):
+                    return f"不是有效的 {label} 文件"
+                # a zip bomb: far more inside than any office file of the allowed size
+                if sum(i.file_size for i in infos) > max_unpacked_bytes():
+                    return f"解压后过大，不是正常的 {label} 文件"
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return f"不是有效的 {label} 文件（压缩包已损坏）"
+        return ""
+
+    return problem
+
+
+STRUCTURE_CHECKS = {"pdf": _pdf_problem, "docx": _ooxml_problem("docx"),
+                    "xlsx": _ooxml_problem("xlsx")}
+
+
+def remove_stale_files(directory: str, older_than: float) -> None:
+    """Delete the files in ``directory`` last modified more than ``older_than`` seconds ago
+    (temporary uploads a killed process left behind)."""
+    cutoff = time.time() - older_than
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                    os.remove(entry.path)
 
 
 @deconstructible
@@ -91,8 +170,11 @@ def file_response(fieldfile, filename: str = "") -> FileResponse:
     """An attachment download; the caller has already checked the user may see it."""
     filename = filename or os.path.basename(fieldfile.name)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename,
-                        content_type=content_type)
+    try:
+        handle = fieldfile.open("rb")
+    except FileNotFoundError as exc:  # the row outlived its file (a restore without media …)
+        raise Http404(f"文件“{filename}”已不存在，请重新上传") from exc
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 def _delete_stored_files(sender, instance, **kwargs):

@@ -7,6 +7,7 @@ user's role and org into one ``Q``; a row outside it is a 404, never a 403.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
@@ -102,3 +103,42 @@ class ScopedModel(models.Model):
 
     def can_edit(self, user) -> bool:
         return type(self).objects.editable_by(user).filter(pk=self.pk).exists()
+
+    def write_refusal(self, user, original) -> str:
+        """Hook: a model's own rule for this write ("" when allowed). ``original`` is the
+        row as it was before the change (None for a new row)."""
+        return ""
+
+    def delete_refusal(self, user) -> str:
+        """Hook: a model's own rule for deleting this row ("" when allowed)."""
+        return ""
+
+
+class WriteRefused(PermissionDenied):
+    """A write that would leave the actor's editable scope; raised inside the transaction
+    so nothing of it is kept."""
+
+
+def write_refusal(obj, user, original=None) -> str:
+    """Why ``user`` may not keep this saved change of ``obj`` ("" when allowed).
+
+    Writes are scoped like reads (specs/security.md): the row before the change was
+    fetched through ``editable_by``; this asks the same question of the row after it, so
+    no edit can move a row (or an org) out of the actor's scope, and no administrator of
+    the 三员 writes business data.
+    """
+    if not user.is_authenticated or user.role not in WRITER_ROLES | {MEMBER}:
+        return "系统管理员、安全管理员、审计员不能新增或修改业务数据"
+    if isinstance(obj, ScopedModel):
+        if reason := obj.write_refusal(user, original):
+            return reason
+        if not type(obj).objects.editable_by(user).filter(pk=obj.pk).exists():
+            return "保存后的记录将不在您的管理范围内，未保存"
+    return ""
+
+
+def ensure_writable(obj, user, original=None) -> None:
+    """Call after saving, inside the write's transaction: refuses (and so rolls back) a
+    change that leaves the actor's scope."""
+    if reason := write_refusal(obj, user, original):
+        raise WriteRefused(reason)

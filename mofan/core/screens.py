@@ -12,6 +12,8 @@ declared in a few lines per model (after NetBox's generic views).
     urlpatterns = [*PersonScreens.urls("people")]
 """
 
+import contextlib
+import copy
 import os
 import uuid
 from dataclasses import dataclass
@@ -37,8 +39,8 @@ from django.views import View
 from mofan.audit.services import record, snapshot
 
 from .excel import xlsx_bytes, xlsx_response
-from .files import file_response
-from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES
+from .files import file_response, human_size, remove_stale_files
+from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Col:
                 return ""
             display = getattr(obj, f"get_{part}_display", None)
             obj = display() if display else getattr(obj, part, "")
+            if isinstance(obj, models.Manager):  # a many-to-many: its rows, not the manager
+                return "、".join(str(o) for o in obj.all())
             if callable(obj) and not isinstance(obj, models.Model):
                 obj = obj()
         return obj
@@ -117,12 +121,16 @@ def bootstrapify(fields, small=False, blank_label="请选择"):
         w.attrs["class"] = f"{w.attrs.get('class', '')} {cls}".strip()
 
 
-def scoped_choices(form_or_filter_fields, user, edit=False):
-    """Limit every model-choice field to rows the user may see (or edit)."""
-    for f in form_or_filter_fields.values():
+def scoped_choices(form_or_filter_fields, user, edit=False, keep=None):
+    """Limit every model-choice field to rows the user may see (or edit). With ``keep``
+    (the instance being edited) a single choice keeps its current value: a head renaming
+    his section keeps its parent, the organ, which he may not otherwise choose."""
+    for name, f in form_or_filter_fields.items():
         qs = getattr(f, "queryset", None)
         if qs is not None and hasattr(qs, "visible_to"):
-            f.queryset = qs.editable_by(user) if edit else qs.visible_to(user)
+            scoped = qs.editable_by(user) if edit else qs.visible_to(user)
+            current = getattr(keep, f"{name}_id", None) if keep is not None else None
+            f.queryset = (scoped | qs.filter(pk=current)) if current else scoped
 
 
 class Screens:
@@ -376,7 +384,7 @@ class FileScreen(ScreenView):
 class EditScreen(ScreenView):
     def form(self, obj, data=None, files=None):
         form = self.screens.form_class(self.request.user)(data, files, instance=obj)
-        scoped_choices(form.fields, self.request.user, edit=True)
+        scoped_choices(form.fields, self.request.user, edit=True, keep=obj)
         bootstrapify(form.fields)
         return form
 
@@ -394,13 +402,22 @@ class EditScreen(ScreenView):
     def post(self, request, pk=None):
         obj = self.get_editable_object(pk) if pk else self.new_object()
         before = snapshot(obj) if pk else None
+        original = copy.copy(obj) if pk else None  # the form writes into obj when validating
         form = self.form(obj, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = form.save()
+                    ensure_writable(obj, request.user, original)
+                    record("update" if pk else "create", obj, before=before,
+                           after=snapshot(obj))
+            except WriteRefused as exc:
+                form.add_error(None, str(exc.args[0]))
         if not form.is_valid():
+            if not pk:
+                obj.pk = None  # the refused insert was rolled back
             return render(request, "core/form.html",
                           self.context(form=form, object=obj), status=422)
-        with transaction.atomic():
-            obj = form.save()
-            record("update" if pk else "create", obj, before=before, after=snapshot(obj))
         messages.success(request, f"已保存：{obj}")
         return redirect(self.context()["url_detail"], pk=obj.pk)
 
@@ -412,6 +429,9 @@ class DeleteScreen(ScreenView):
 
     def post(self, request, pk):
         obj = self.get_editable_object(pk)
+        if reason := obj.delete_refusal(request.user):
+            messages.error(request, reason)
+            return redirect(self.context()["url_detail"], pk=pk)
         before, label = snapshot(obj), str(obj)
         try:
             with transaction.atomic():
@@ -432,14 +452,25 @@ class ImportTemplate(ScreenView):
 
 
 class ImportScreen(ScreenView):
-    """Upload → dry run report → confirm. The upload is kept under a generated name."""
+    """Upload → dry run report → confirm.
+
+    The dry run reads the upload where Django put it; only a file that passed is kept, under
+    a generated name in var/imports, until the user confirms. Whatever happens then (success,
+    refusal, an exception) the kept file is removed, and files left behind by a killed
+    process are removed by the next import once older than ``STALE_AFTER`` seconds.
+    """
 
     SESSION_KEY = "mofan_import_token"
+    STALE_AFTER = 24 * 3600
 
     def upload_dir(self):
         d = os.path.join(settings.VAR_DIR, "imports")
         os.makedirs(d, exist_ok=True)
+        remove_stale_files(d, self.STALE_AFTER)
         return d
+
+    def stored_path(self, token):
+        return os.path.join(self.upload_dir(), f"{token}.xlsx")
 
     def get(self, request):
         return render(request, "core/import.html", self.context())
@@ -455,35 +486,47 @@ class ImportScreen(ScreenView):
             messages.error(request, "请选择要导入的 .xlsx 文件。")
             return render(request, "core/import.html", self.context(), status=422)
         if upload.size > settings.MOFAN_UPLOAD_MAX_BYTES:
-            messages.error(request, "文件超过 10 MB，请拆分后再导入。")
+            limit = human_size(settings.MOFAN_UPLOAD_MAX_BYTES)
+            messages.error(request, f"文件超过 {limit}，请拆分后再导入。")
             return render(request, "core/import.html", self.context(), status=422)
-        token = uuid.uuid4().hex
-        stored = os.path.join(self.upload_dir(), f"{token}.xlsx")
-        with open(stored, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        with open(stored, "rb") as fh:
-            result = importer.read(fh)
+        self.discard(request.session.pop(self.SESSION_KEY, None))  # an earlier, unconfirmed one
+        result = importer.read(upload)
         if result.ok:
+            token = uuid.uuid4().hex
+            self.keep(upload, self.stored_path(token))
             request.session[self.SESSION_KEY] = token
-        else:
-            os.remove(stored)
         status = 200 if result.ok else 422
         return render(request, "core/import.html",
                       self.context(result=result, filename=upload.name), status=status)
+
+    def keep(self, upload, stored):
+        try:
+            with open(stored, "wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(stored)
+            raise
+
+    def discard(self, token):
+        if token:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(self.stored_path(token))
 
     def confirm(self, request, importer):
         token = request.session.pop(self.SESSION_KEY, None)
         if not token or token != request.POST.get("token"):
             messages.error(request, "导入已过期，请重新上传文件。")
             return redirect(self.context()["url_import"])
-        stored = os.path.join(self.upload_dir(), f"{token}.xlsx")
         try:
-            with open(stored, "rb") as fh:
+            with open(self.stored_path(token), "rb") as fh:
                 result = importer.commit(fh)
+        except FileNotFoundError:
+            messages.error(request, "导入已过期，请重新上传文件。")
+            return redirect(self.context()["url_import"])
         finally:
-            if os.path.exists(stored):
-                os.remove(stored)
+            self.discard(token)
         if not result.ok:
             return render(request, "core/import.html", self.context(result=result), status=422)
         messages.success(request, f"已导入 {len(result.objects)} 条{self.screens.label()}。")

@@ -3,7 +3,8 @@ from django.db import models
 from django.urls import reverse
 
 from mofan.core.masking import mask_phone
-from mofan.core.scoping import Scope, ScopedModel
+from mofan.core.scoping import COMMITTEE as COMMITTEE_ROLE
+from mofan.core.scoping import ORG_ADMIN, Scope, ScopedModel
 
 
 class Org(ScopedModel):
@@ -42,6 +43,7 @@ class Org(ScopedModel):
     sort = models.PositiveIntegerField("排序", default=0)
 
     scope = Scope(org="", committee_edits=True)
+    MOVER = {ORGAN: COMMITTEE_ROLE, SECTION: ORG_ADMIN, UNIT: ORG_ADMIN}  # the level above
 
     class Meta:
         ordering = ["path", "sort", "id"]
@@ -65,6 +67,32 @@ class Org(ScopedModel):
         if (path, organ_id) != (self.path, self.organ_id):
             self.path, self.organ_id = path, organ_id
             type(self).objects.filter(pk=self.pk).update(path=path, organ_id=organ_id)
+
+    def write_refusal(self, user, original) -> str:
+        """Creating or moving a node (its kind or parent) belongs to the level above it:
+        the committee for its organs, an organ's administrator for its sections and units
+        — never the node's own people, so nobody can detach their own unit."""
+        if original is not None and (original.kind, original.parent_id) == (
+                self.kind, self.parent_id):
+            return ""
+        kinds = {self.kind} | ({original.kind} if original else set())
+        if self.COMMITTEE in kinds:
+            return "机关工委在系统初始化时建立，不能在此新增或调整"
+        if self.pk is not None and user.org_id == self.pk:
+            return "不能调整本单位自身的类型或上级，请由上级管理员调整"
+        if any(self.MOVER[k] != user.role for k in kinds):
+            return "机关由机关工委新增和调整；股室、下属单位由本机关的单位管理员新增和调整"
+        if self.parent is None:
+            return "请选择上级"
+        if (self.kind == self.ORGAN) != (self.parent.kind == self.COMMITTEE):
+            return ("机关的上级必须是机关工委" if self.kind == self.ORGAN
+                    else "股室、下属单位的上级必须是机关或其股室、下属单位")
+        return ""
+
+    def delete_refusal(self, user) -> str:
+        if self.pk == user.org_id or self.MOVER.get(self.kind) != user.role:
+            return "机关由机关工委删除；股室、下属单位由本机关的单位管理员删除"
+        return ""
 
     def descendants(self, include_self=True):
         qs = Org.objects.filter(path__startswith=self.path)

@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mofan.core.files import GeneratedName, check_upload
+from mofan.core.tests.samples import pdf_bytes
 
-PDF = b"%PDF-1.4 minimal"
+PDF = pdf_bytes()
 
 
 @pytest.mark.parametrize("name, content, reason", [
@@ -19,8 +20,8 @@ def test_bad_uploads_are_refused_with_a_reason(name, content, reason):
 
 
 def test_oversized_upload_is_refused(settings):
-    settings.MOFAN_UPLOAD_MAX_BYTES = 10
-    with pytest.raises(ValidationError, match="超过 10 字节"):
+    settings.MOFAN_UPLOAD_MAX_BYTES = 100
+    with pytest.raises(ValidationError, match="超过 100 字节"):
         check_upload(SimpleUploadedFile("a.pdf", PDF))
 
 

@@ -12,6 +12,7 @@ from mofan.audit.models import AuditLog
 from mofan.core import ledger
 from mofan.core.ledger import LedgerError
 from mofan.core.models import CalendarOverride, DeadlineRule, calendar_overrides
+from mofan.core.tests.samples import pdf_bytes
 
 D = dt.date
 
@@ -390,7 +391,7 @@ def test_overdue_is_computed_in_the_query(world):
 def test_evidence_is_optional_and_stored_under_a_generated_name(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     item = in_progress(world)
-    pdf = SimpleUploadedFile("现场照片说明.pdf", b"%PDF-1.4 ...", "application/pdf")
+    pdf = SimpleUploadedFile("现场照片说明.pdf", pdf_bytes(), "application/pdf")
     ledger.do_submit(item, actor=world.users["head"], result="x", files=[pdf])
     f = ledger.files_of(item).get()
     assert f.original_name == "现场照片说明.pdf"

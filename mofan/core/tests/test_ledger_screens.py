@@ -325,15 +325,18 @@ def test_two_threads_closing_at_once_produce_one_close(world):
 def test_evidence_downloads_for_those_who_see_the_item_only(world, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from mofan.core.tests.samples import pdf_bytes
+
     settings.MEDIA_ROOT = tmp_path
+    pdf = pdf_bytes()
     item = appeal(world)
     ledger.do_assign(item, actor=world.users["admin"], owner=world.head_person)
     ledger.do_accept(item, actor=world.users["head"])
     ledger.do_submit(item, actor=world.users["head"], result="x",
-                     files=[SimpleUploadedFile("回执.pdf", b"%PDF-1.4 x")])
+                     files=[SimpleUploadedFile("回执.pdf", pdf)])
     f = ledger.files_of(item).get()
     response = world.client("head").get(f"/ledger/files/{f.pk}/")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 x"
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
     assert world.client("outsider").get(f"/ledger/files/{f.pk}/").status_code == 404
 
 
