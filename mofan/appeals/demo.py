@@ -3,10 +3,9 @@
 import datetime as dt
 
 from mofan.core import ledger
-from mofan.core.ledger_demo import (
+from mofan.core.ledger.demo import (
     actor_for_person,
     after,
-    ensure_calendar,
     keeper_for,
     pick_fate,
     play,
@@ -73,7 +72,6 @@ def _visit(world, item, keeper):
 
 
 def load_organ(world, parts, count):
-    ensure_calendar(world, parts["organ"])
     rng, organ = world.rng, parts["organ"]
     keeper = keeper_for(organ)
     owners = _owners(parts, keeper)

@@ -1,9 +1,15 @@
+from functools import partial
+
 from django.db.models import Count, Q
 
-from mofan.core.indicators import indicator, per_organ, rate
-from mofan.core.ledger import CLOSED, define_indicators
+from mofan.core import indicators
+from mofan.core.indicators import per_organ, rate
+from mofan.core.ledger import CLOSED
+from mofan.core.ledger.indicators import define_indicators
 
 from .models import Appeal
+
+indicator = partial(indicators.indicator, group="民情台账", usage=Appeal)
 
 define_indicators(Appeal, "民情诉求")
 

@@ -2,14 +2,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from mofan.core.ledger import LedgerItem
+from mofan.core.ledger.models import LedgerItem
 from mofan.core.masking import mask_phone
 
 
 class Appeal(LedgerItem):
     """民情台账: one citizen's appeal, from 察民情·访民意·听民声 or a 12345 transfer."""
 
-    ledger_key = "appeals"
 
     SOURCE_CHOICES = [
         ("observe", "察民情"),

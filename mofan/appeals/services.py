@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mofan.core import ledger
-from mofan.core.ledger import LedgerError
+from mofan.core.ledger import LedgerError, Step
 
 from .models import Appeal
 
@@ -28,11 +28,6 @@ def do_visit(appeal, *, actor, result, cause="", note="", at=None):
         raise LedgerError("回访不满意时请选择原因")
     at = at or timezone.now()
 
-    def check(fresh):
-        reason = visit_refusal(fresh, actor)
-        if reason:
-            raise LedgerError(reason)
-
     def change(fresh, at):
         fresh.visit_result = result
         fresh.visit_cause = cause if result == Appeal.UNSATISFIED else ""
@@ -40,9 +35,17 @@ def do_visit(appeal, *, actor, result, cause="", note="", at=None):
 
     text = f"回访：{VISIT_LABELS[result]}" + (f"。{note}" if note else "")
     with transaction.atomic():
-        ledger.record_step(appeal, actor=actor, action="visit", note=text, at=at,
-                           check=check, change=change, data={"result": result, "cause": cause})
+        ledger.record_step(appeal, VISIT, actor=actor, note=text, at=at, change=change,
+                           data={"result": result, "cause": cause})
         if result == Appeal.UNSATISFIED and cause == "own":
             ledger.do_reopen(appeal, actor=actor, at=at,
                              reason=f"回访不满意（本单位办理原因），重新办理。{note}".strip())
     return appeal
+
+
+def visit_form(request):
+    return {"result": request.POST.get("result", ""), "cause": request.POST.get("cause", "")}
+
+
+VISIT = Step("visit", "回访", do_visit, visit_refusal, form=visit_form,
+             template="appeals/steps/visit.html")

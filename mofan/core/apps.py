@@ -8,8 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import files, indicators
-        from .ledger_views import register_nav
+        from .calendar import views as calendar_views
+        from .ledger import reschedule
+        from .ledger import views as ledger_views
 
         indicators.autodiscover()
         files.delete_files_with_rows()
-        register_nav()  # 我的待办, 工作日历, 办理时限 (the ledger engine's screens)
+        ledger_views.register_nav()  # 我的待办, 办理时限
+        calendar_views.register_nav()  # 工作日历, 法定节假日安排
+        assert reschedule.recompute_provisional  # connected to schedule_entered on import

@@ -7,8 +7,13 @@ Each app declares its statistics in ``<app>/indicators.py``::
         return dict(Person.objects.filter(...).values_list("org__organ").annotate(n=Count("id")))
 
 The function answers for many organs and one period in one query and returns
-``{organ_id: value}``; organs it leaves out read as 0. ``sources`` (optional) returns the
-queryset of records behind one organ's value, so any number in a report links to rows.
+``{organ_id: value}``. Each indicator declares its ``group`` (the heading it is shown
+under) where it is defined. "No data" is ``None`` — shown as "—", printed as ``null`` —
+never a misleading 0: a rate or average with nothing to divide returns None, and when an
+indicator names its ``usage`` model, an organ with no row of it at all (a module the organ
+never used) reads None; otherwise an organ the function leaves out reads 0.
+``sources(organ, period)`` returns the queryset of records behind one organ's value, so
+every figure on a page opens its records (``/indicators/<key>/<organ>/``).
 Dashboards, bulletins, the summary and the evaluation read only indicators.
 """
 
@@ -35,6 +40,9 @@ class Period:
         return f"{self.start:%Y-%m-%d} 至 {self.end:%Y-%m-%d}"
 
 
+RATIO_UNITS = ("%",)  # a left-out organ has nothing to divide: no data
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -42,17 +50,23 @@ class Indicator:
     unit: str
     compute: Callable
     sources: Callable | None = None
-
-    @property
-    def group(self) -> str:
-        """The record type it counts: "ledgers.appeals.total" and "appeals.x" → "appeals"."""
-        parts = self.key.split(".")
-        return parts[1] if parts[0] == "ledgers" else parts[0]
+    group: str = ""
+    usage: type | None = None  # the model whose rows mean "the organ uses this module"
 
     def values(self, organ_ids, period: Period) -> dict:
         organ_ids = list(organ_ids)
         found = self.compute(organ_ids, period)
-        return {oid: found.get(oid, 0) for oid in organ_ids}
+        missing = [oid for oid in organ_ids if oid not in found]
+        users = _users_of(self.usage, organ_ids) if missing and self.usage else None
+        return {oid: found[oid] if oid in found else self._missing(oid, users)
+                for oid in organ_ids}
+
+    def _missing(self, organ_id, users):
+        if self.unit in RATIO_UNITS:
+            return None
+        if users is not None and organ_id not in users:
+            return None
+        return 0
 
     def value(self, organ_id, period: Period):
         return self.values([organ_id], period)[organ_id]
@@ -61,11 +75,13 @@ class Indicator:
 REGISTRY: dict[str, Indicator] = {}
 
 
-def indicator(key: str, label: str, unit: str, *, sources: Callable | None = None):
+def indicator(key: str, label: str, unit: str, *, sources: Callable | None = None,
+              group: str = "", usage: type | None = None):
     def register(fn):
         if key in REGISTRY and REGISTRY[key].compute is not fn:
             raise ValueError(f"indicator {key} registered twice")
-        REGISTRY[key] = Indicator(key, label, unit, fn, sources)
+        REGISTRY[key] = Indicator(key, label, unit, fn, sources, group or key.split(".")[0],
+                                  usage)
         return fn
 
     return register
@@ -95,9 +111,17 @@ def shared(key, compute):
     return memo[key]
 
 
+def _users_of(model, organ_ids) -> set:
+    """The organs with any row of ``model`` (shared by the indicators of one module)."""
+    ids = tuple(organ_ids)
+    return shared(("users", model, ids), lambda: set(
+        model.objects.filter(org__organ__in=ids).values_list(ORGAN, flat=True).distinct()))
+
+
 def table(organ_ids, period: Period, keys=None) -> dict:
-    """{key: {organ_id: value}} for the chosen (default: all) indicators."""
-    chosen = [REGISTRY[k] for k in (keys or sorted(REGISTRY))]
+    """{key: {organ_id: value}} for the chosen (default: all) indicators, in the order
+    they were declared; indicators reading the same rows share one query."""
+    chosen = [REGISTRY[k] for k in (keys or REGISTRY)]
     token = _shared.set({})
     try:
         return {ind.key: ind.values(organ_ids, period) for ind in chosen}
@@ -119,5 +143,10 @@ def count_per_organ(qs, organ_ids, distinct=False):
 
 
 def rate(numerator, denominator, digits=1):
-    """Percentage, or 0 when there is nothing to divide (a rate of nothing is shown as 0)."""
-    return round(100.0 * numerator / denominator, digits) if denominator else 0.0
+    """Percentage, or None (no data) when there is nothing to divide."""
+    return round(100.0 * numerator / denominator, digits) if denominator else None
+
+
+def display(value) -> str:
+    """A figure as pages show it: "—" for no data."""
+    return "—" if value is None else str(value)

@@ -231,6 +231,11 @@ class Screens:
             obj.org = user.org
 
     @classmethod
+    def save_form(cls, form, user, new):
+        """Hook: how a valid form is stored (a ledger item enters its workflow)."""
+        return form.save()
+
+    @classmethod
     def detail_context(cls, obj, request) -> dict:
         """Hook: extra context for a custom ``detail_template`` (timeline, actions ...)."""
         return {}
@@ -407,7 +412,7 @@ class EditScreen(ScreenView):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    obj = form.save()
+                    obj = self.screens.save_form(form, request.user, new=not pk)
                     ensure_writable(obj, request.user, original)
                     record("update" if pk else "create", obj, before=before,
                            after=snapshot(obj))

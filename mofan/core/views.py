@@ -1,10 +1,13 @@
 import datetime as dt
 
+from django.apps import apps
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import indicators
+from .calendar.views import schedule_reminder
 from .nav import SECTION_LABELS, menu_for
 from .params import year_param
 from .scoping import COMMITTEE, DOMAIN_ROLES
@@ -26,16 +29,23 @@ def organs_in_view(user):
     return Org.objects.visible_to(user).filter(kind=Org.ORGAN).order_by("sort", "id")
 
 
+def home_organs(user) -> list:
+    """The organs whose figures the user sees: all under the committee, else his own."""
+    if user.role not in DOMAIN_ROLES or not user.org_id:
+        return []
+    if user.role == COMMITTEE:
+        return list(organs_in_view(user))
+    return [user.org.organ] if user.org.organ_id else []
+
+
 @require_GET
 def home(request):
     user = request.user
-    ctx = {"year": default_year()}
+    ctx = {"year": default_year(), "schedule_reminder": schedule_reminder(user)}
     if user.role in DOMAIN_ROLES and user.org_id:
         year = requested_year(request)
         period = indicators.Period.year(year)
-        organs = list(organs_in_view(user)) if user.role == COMMITTEE else (
-            [user.org.organ] if user.org.organ_id else []
-        )
+        organs = home_organs(user)
         values = indicators.table([o.pk for o in organs], period)
         ctx.update(
             year=year,
@@ -45,21 +55,46 @@ def home(request):
     return render(request, "core/home.html", ctx)
 
 
-# Home page order: the pillars of the reference summary, then the ledgers.
-GROUPS = {"orgs": "组织与人员", "study": "学习型", "appeals": "民情台账", "enterprise": "纾困解难",
-          "tasks": "创建任务", "rectification": "巡察整改"}
-
-
 def _grouped(values, organs):
-    """[(group label, [(indicator, [value per organ])])] in the order of GROUPS."""
-    order = list(GROUPS)
+    """[(group, [(indicator, [(organ, value)])])]: groups in the order the apps are
+    installed, indicators in the order each app declared them."""
+    apps_order = [c.label for c in apps.get_app_configs()]
+    declared = list(indicators.REGISTRY)
     inds = sorted((indicators.REGISTRY[k] for k in values),
-                  key=lambda i: (order.index(i.group) if i.group in order else len(order), i.key))
+                  key=lambda i: (_app_index(i, apps_order), declared.index(i.key)))
     groups = {}
     for ind in inds:
-        label = GROUPS.get(ind.group, ind.group)
-        groups.setdefault(label, []).append((ind, [values[ind.key][o.pk] for o in organs]))
+        groups.setdefault(ind.group, []).append(
+            (ind, [(o, values[ind.key][o.pk]) for o in organs]))
     return list(groups.items())
+
+
+def _app_index(ind, apps_order):
+    parts = ind.key.split(".")
+    app = parts[1] if parts[0] == "ledgers" else parts[0]  # ledgers.<app>.<name>
+    return apps_order.index(app) if app in apps_order else len(apps_order)
+
+
+@require_GET
+def indicator_records(request, key, organ_id):
+    """The records behind one figure (``Indicator.sources``): every number on the home
+    page links here. Rows the user may not open himself are counted, not listed."""
+    ind = indicators.REGISTRY.get(key)
+    organ = next((o for o in home_organs(request.user) if o.pk == organ_id), None)
+    if ind is None or ind.sources is None or organ is None:
+        raise Http404("没有这项指标，或该机关不在您的管理范围内")
+    year = requested_year(request)
+    period = indicators.Period.year(year)
+    rows = ind.sources(organ, period)
+    total = rows.count()
+    if hasattr(rows, "visible_to"):
+        rows = rows.visible_to(request.user)
+    page = Paginator(rows.order_by("pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "core/indicator_records.html", {
+        "title": f"{ind.label}·{organ.short_name or organ.name}", "ind": ind, "organ": organ,
+        "year": year, "value": indicators.table([organ.pk], period, [key])[key][organ.pk],
+        "total": total, "shown": page.paginator.count, "page": page,
+    })
 
 
 @require_GET

@@ -12,8 +12,7 @@ class EnterpriseConfig(AppConfig):
 
         from .models import Demand
 
-        ledger.register(Demand, list_url="enterprise:demand_list", detail_url="enterprise:demand_detail",
-                        act_url="enterprise:demand_act")
+        ledger.register(Demand, namespace="enterprise", days={"": 10})
         admins = [COMMITTEE, ORG_ADMIN, HEAD]
         nav.register("ledgers", "纾困解难诉求", "enterprise:demand_list", roles=admins)
         nav.register("service", "政企座谈", "enterprise:meeting_list", roles=admins)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from mofan.core.ledger_demo import ensure_calendar, keeper_for, pick_fate, play
+from mofan.core.ledger.demo import keeper_for, pick_fate, play
 
 from .models import Demand, Enterprise, Meeting
 
@@ -34,7 +34,6 @@ FATES = [("registered", 1), ("assigned", 2), ("in_progress", 4), ("extended", 2)
 
 
 def load_organ(world, parts, n_enterprises, n_meetings, n_demands):
-    ensure_calendar(world, parts["organ"])
     rng, organ = world.rng, parts["organ"]
     keeper = keeper_for(organ)
     companies = [Enterprise.objects.create(

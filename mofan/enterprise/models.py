@@ -2,7 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from mofan.core.ledger import LedgerItem
+from mofan.core.ledger.models import LedgerItem
 from mofan.core.masking import mask_phone
 from mofan.core.scoping import Scope, ScopedModel
 
@@ -58,7 +58,6 @@ class Meeting(ScopedModel):
 class Demand(LedgerItem):
     """纾困解难诉求: a demand an enterprise raised, assigned and closed out."""
 
-    ledger_key = "enterprise"
 
     TYPE_CHOICES = [("funds", "资金"), ("land", "用地"), ("labour", "用工"),
                     ("approval", "审批"), ("other", "其他")]

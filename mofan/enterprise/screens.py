@@ -1,5 +1,6 @@
 from mofan.core.excel import Column, Importer
-from mofan.core.ledger_views import LedgerImporter, LedgerScreens, ledger_columns
+from mofan.core.ledger.importer import LedgerImporter, ledger_columns
+from mofan.core.ledger.views import DEADLINE, LedgerScreens
 from mofan.core.screens import Col, Screens
 
 from .models import Demand, Enterprise, Meeting
@@ -49,13 +50,13 @@ class DemandScreens(LedgerScreens):
     title = "纾困解难诉求"
     columns = ["title", "enterprise", "demand_type", "meeting", *LedgerScreens.common_columns]
     export_columns = ["registered_on", "enterprise", Col("meeting", "提出场合"), "demand_type",
-                      "content", "owner", "owner_unit", "assigned_on", "deadline",
+                      "content", "owner", "owner_unit", "assigned_on", DEADLINE,
                       Col("closed_on", "办结日期"), "result", Col("state", "状态"),
                       Col("overdue_label", "逾期")]
     extra_filters = ["demand_type", "enterprise", "meeting"]
     search = ["title", "content", "enterprise__name"]
     form_fields = ["title", "enterprise", "meeting", "demand_type", "content", "registered_on"]
     detail_fields = ["enterprise", "meeting", "demand_type", "content", "registered_on", "org",
-                     "owner", "owner_unit", "assigned_on", "deadline", "result"]
+                     "owner", "owner_unit", "assigned_on", DEADLINE, "result"]
     select_related = [*LedgerScreens.select_related, "enterprise", "meeting"]
     importer = DemandImporter

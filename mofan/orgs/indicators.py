@@ -1,8 +1,13 @@
+from functools import partial
+
 from django.db.models import Q
 
-from mofan.core.indicators import count_per_organ, indicator
+from mofan.core import indicators
+from mofan.core.indicators import count_per_organ
 
 from .models import PartyOrg, Person
+
+indicator = partial(indicators.indicator, group="组织与人员")
 
 
 def _people(period):

@@ -11,9 +11,9 @@ class RectificationConfig(AppConfig):
         from mofan.core.scoping import COMMITTEE, HEAD, ORG_ADMIN
 
         from .models import Problem
+        from .services import RATE
 
-        ledger.register(Problem, list_url="rectification:problem_list", detail_url="rectification:problem_detail",
-                        act_url="rectification:problem_act")
+        ledger.register(Problem, namespace="rectification", days={"": 40}, steps=[RATE])
         admins = [COMMITTEE, ORG_ADMIN, HEAD]
         nav.register("ledgers", "巡察整改", "rectification:problem_list", roles=admins)
         nav.register("efficiency", "巡察轮次", "rectification:inspectionround_list", roles=admins)

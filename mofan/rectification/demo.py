@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from mofan.core import ledger
-from mofan.core.ledger_demo import after, ensure_calendar, keeper_for, pick_fate, play
+from mofan.core.ledger.demo import after, keeper_for, pick_fate, play
 
 from .models import InspectionRound, Problem, Rule
 from .services import do_rate
@@ -43,7 +45,6 @@ RATINGS = [("good", 6), ("fair_good", 4), ("average", 2), ("poor", 1)]
 
 
 def load_organ(world, parts, problems):
-    ensure_calendar(world, parts["organ"])
     rng, organ, year = world.rng, parts["organ"], world.year
     keeper = keeper_for(organ)
     rnd = InspectionRound.objects.create(
@@ -62,7 +63,7 @@ def load_organ(world, parts, problems):
         play(item, pick_fate(rng, FATES), world=world, keeper=keeper, owner=owner,
              owner_unit=section)
         if rule_title:
-            issued = ledger.timezone.localdate(item.submitted_at) if item.submitted_at else \
+            issued = timezone.localdate(item.submitted_at) if item.submitted_at else \
                 dt.date(year, rng.randint(6, 11), rng.randint(1, 28))
             rule = Rule.objects.create(
                 org=organ, title=f"{organ.short_name or organ.name}{rule_title}",

@@ -1,8 +1,13 @@
 
-from mofan.core.indicators import count_per_organ, indicator
-from mofan.core.ledger import define_indicators
+from functools import partial
+
+from mofan.core import indicators
+from mofan.core.indicators import count_per_organ
+from mofan.core.ledger.indicators import define_indicators
 
 from .models import Problem, Rule
+
+indicator = partial(indicators.indicator, group="巡察整改", usage=Rule)
 
 define_indicators(Problem, "巡察整改问题")
 

@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 
 from mofan.core.files import GeneratedName, UploadCheck
-from mofan.core.ledger import LedgerItem
+from mofan.core.ledger.models import LedgerItem
 from mofan.core.scoping import Scope, ScopedModel
 
 
@@ -29,7 +29,6 @@ class InspectionRound(ScopedModel):
 class Problem(LedgerItem):
     """巡察整改: one problem, its measures, and the rules it led to."""
 
-    ledger_key = "rectification"
 
     CATEGORY_CHOICES = [
         ("political", "政治建设"),

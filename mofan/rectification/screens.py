@@ -1,9 +1,9 @@
 from mofan.core.excel import Column, Importer
-from mofan.core.ledger_views import LedgerImporter, LedgerScreens, ledger_columns
+from mofan.core.ledger.importer import LedgerImporter, ledger_columns
+from mofan.core.ledger.views import DEADLINE, LedgerScreens
 from mofan.core.screens import Col, Screens
 
 from .models import InspectionRound, Problem, Rule
-from .services import do_rate, rate_refusal
 
 
 class InspectionRoundScreens(Screens):
@@ -53,7 +53,7 @@ class ProblemScreens(LedgerScreens):
     columns = ["title", "inspection_round", "category", "lead_section",
                Col("round_no", "轮次"), *LedgerScreens.common_columns]
     export_columns = ["inspection_round", "category", "description", "leader", "lead_section",
-                      "measures", "owner", "owner_unit", "assigned_on", "deadline",
+                      "measures", "owner", "owner_unit", "assigned_on", DEADLINE,
                       Col("closed_on", "办结日期"), "result", Col("state", "状态"),
                       Col("overdue_label", "逾期"), "rating", Col("round_no", "轮次")]
     extra_filters = ["inspection_round", "category", "rating"]
@@ -62,22 +62,10 @@ class ProblemScreens(LedgerScreens):
                    "lead_section", "measures", "registered_on"]
     detail_fields = ["inspection_round", "category", "description", "leader", "lead_section",
                      "measures", "registered_on", "org", "owner", "owner_unit", "assigned_on",
-                     "deadline", "result", "rating", Col("round_no", "整改轮次"), "parent"]
+                     DEADLINE, "result", "rating", Col("round_no", "整改轮次"), "parent"]
     select_related = [*LedgerScreens.select_related, "inspection_round", "lead_section"]
     importer = ProblemImporter
-
-    @classmethod
-    def extra_actions(cls, obj, user):
-        return [] if rate_refusal(obj, user) else [("rate", "评定成效")]
-
-    @classmethod
-    def handle_extra(cls, request, obj, action):
-        from mofan.core.ledger import LedgerError
-
-        if action != "rate":
-            raise LedgerError("未知的操作")
-        do_rate(obj, actor=request.user, rating=request.POST.get("rating", ""),
-                note=request.POST.get("note", ""))
+    detail_extra_template = "rectification/problem_extra.html"
 
     @classmethod
     def detail_extra(cls, obj, request):

@@ -1,9 +1,10 @@
 """End-of-round rating: 一般 or 差 opens a second-round item for the same problem."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from mofan.core import ledger
-from mofan.core.ledger import LedgerError
+from mofan.core.ledger import LedgerError, Step
 
 from .models import Problem
 
@@ -25,17 +26,11 @@ def do_rate(problem, *, actor, rating, note="", at=None):
     if rating not in RATING_LABELS:
         raise LedgerError("请选择评定结果")
 
-    def check(fresh):
-        reason = rate_refusal(fresh, actor)
-        if reason:
-            raise LedgerError(reason)
-
     def change(fresh, at):
         fresh.rating, fresh.rated_at = rating, at
 
     with transaction.atomic():
-        ledger.record_step(problem, actor=actor, action="rate", at=at, check=check,
-                           change=change, note=f"评定：{RATING_LABELS[rating]}。{note}".strip("。"),
+        ledger.record_step(problem, RATE, actor=actor, at=at, change=change, note=f"评定：{RATING_LABELS[rating]}。{note}".strip("。"),
                            data={"rating": rating})
         if rating not in Problem.SECOND_ROUND:
             return None
@@ -45,8 +40,16 @@ def do_rate(problem, *, actor, rating, note="", at=None):
             lead_section_id=problem.lead_section_id, measures=problem.measures,
             description=problem.description, round_no=problem.round_no + 1, parent=problem,
             title=f"（第{problem.round_no + 1}轮整改）{problem.title}"[:200],
-            registered_on=ledger.timezone.localdate(problem.rated_at),
+            registered_on=timezone.localdate(problem.rated_at),
         )
         ledger.register_item(follow, actor=actor, at=at,
                              note=f"上一轮整改评定为“{RATING_LABELS[rating]}”，转入下一轮整改")
         return follow
+
+
+def rate_form(request):
+    return {"rating": request.POST.get("rating", "")}
+
+
+RATE = Step("rate", "评定成效", do_rate, rate_refusal, form=rate_form,
+            template="rectification/steps/rate.html")

@@ -1,8 +1,11 @@
 """学习型机关 indicators: each one query for many organs, grouped by ``org__organ``."""
 
+from functools import partial
+
 from django.db.models import Count, F, Q, Sum
 
-from mofan.core.indicators import ORGAN, count_per_organ, indicator, per_organ, rate
+from mofan.core import indicators
+from mofan.core.indicators import ORGAN, count_per_organ, per_organ, rate
 from mofan.orgs.models import PartyOrg
 
 from .models import (
@@ -14,6 +17,9 @@ from .models import (
     StudySession,
     first_item_is_study,
 )
+
+# A count for an organ that never recorded a study session is no data, not zero.
+indicator = partial(indicators.indicator, group="学习型", usage=StudySession)
 
 
 def _in(qs, period, date_field="date"):

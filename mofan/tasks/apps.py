@@ -12,6 +12,5 @@ class TasksConfig(AppConfig):
 
         from .models import Task
 
-        ledger.register(Task, list_url="tasks:task_list", detail_url="tasks:task_detail",
-                        act_url="tasks:task_act")
+        ledger.register(Task, namespace="tasks", days={"": 20})
         nav.register("ledgers", "创建任务", "tasks:task_list", roles=[COMMITTEE, ORG_ADMIN, HEAD])

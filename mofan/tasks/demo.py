@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from mofan.core.ledger_demo import ensure_calendar, keeper_for, pick_fate, play
+from mofan.core.ledger.demo import keeper_for, pick_fate, play
 
 from .models import Task
 
@@ -48,7 +48,6 @@ TASK_FATES = [("in_progress", 3), ("extended", 2), ("submitted", 2), ("returned"
 
 
 def load_organ(world, parts, tasks):
-    ensure_calendar(world, parts["organ"])
     rng, organ, campaign = world.rng, parts["organ"], parts["campaign"]
     keeper = keeper_for(organ)
     sections = parts["sections"]

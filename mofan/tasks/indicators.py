@@ -1,4 +1,4 @@
-from mofan.core.ledger import define_indicators
+from mofan.core.ledger.indicators import define_indicators
 
 from .models import Task
 

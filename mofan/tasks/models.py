@@ -1,13 +1,12 @@
 from django.db import models
 from django.urls import reverse
 
-from mofan.core.ledger import LedgerItem
+from mofan.core.ledger.models import LedgerItem
 
 
 class Task(LedgerItem):
     """责任分工 / 创建任务: one task of the organ's 实施方案, with its leader and unit."""
 
-    ledger_key = "tasks"
 
     PILLAR_CHOICES = [
         ("party", "强党建"),

@@ -1,5 +1,6 @@
 from mofan.core.excel import CellError, Column, Importer
-from mofan.core.ledger_views import LedgerImporter, LedgerScreens, ledger_columns
+from mofan.core.ledger.importer import LedgerImporter, ledger_columns
+from mofan.core.ledger.views import DEADLINE, LedgerScreens
 from mofan.core.screens import Col
 from mofan.orgs.models import Campaign
 
@@ -30,13 +31,13 @@ class TaskScreens(LedgerScreens):
     title = "创建任务"
     columns = ["title", "pillar", "measure", "leader", *LedgerScreens.common_columns]
     export_columns = ["pillar", "measure", "title", "content", "leader", "owner", "owner_unit",
-                      "assigned_on", "deadline", Col("closed_on", "办结日期"), "result",
+                      "assigned_on", DEADLINE, Col("closed_on", "办结日期"), "result",
                       Col("state", "状态"), Col("overdue_label", "逾期")]
     extra_filters = ["campaign", "pillar", "measure"]
     search = ["title", "content"]
     form_fields = ["campaign", "pillar", "measure", "title", "content", "leader",
                    "registered_on"]
     detail_fields = ["campaign", "pillar", "measure", "content", "leader", "registered_on",
-                     "org", "owner", "owner_unit", "assigned_on", "deadline", "result"]
+                     "org", "owner", "owner_unit", "assigned_on", DEADLINE, "result"]
     select_related = [*LedgerScreens.select_related, "leader"]
     importer = TaskImporter

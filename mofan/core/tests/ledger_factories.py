@@ -29,7 +29,7 @@ def _each(prefix, factory, names=("detail", "edit", "delete")):
 
 OBJECT_FOR = {
     "ledger:evidence": first_file,
-    **_each("ledger:calendaroverride", first_override),
+    **_each("calendar:calendaroverride", first_override),
     **_each("ledger:deadlinerule", first_rule_of_deadline),
     **_each("tasks:task", first_task, ("detail", "edit", "delete", "act")),
     **_each("appeals:appeal", first_appeal, ("detail", "edit", "delete", "act")),

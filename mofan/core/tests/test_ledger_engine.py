@@ -10,8 +10,9 @@ from mofan.appeals.models import Appeal
 from mofan.appeals.tests.factories import appeal
 from mofan.audit.models import AuditLog
 from mofan.core import ledger
+from mofan.core.calendar.services import calendar_for
 from mofan.core.ledger import LedgerError
-from mofan.core.models import CalendarOverride, DeadlineRule, calendar_overrides
+from mofan.core.models import CalendarOverride, DeadlineRule
 from mofan.core.tests.samples import pdf_bytes
 
 D = dt.date
@@ -98,26 +99,35 @@ def test_organ_deadline_rule_overrides_the_default(world):
     assert item.deadline == D(2025, 11, 10)
 
 
-def test_assigning_in_a_year_nobody_maintained_is_refused_with_the_reason(world):
+def test_assigning_in_a_year_nobody_published_gives_a_provisional_deadline(world):
     item = appeal(world, registered_on=D(2031, 3, 3))
-    msg = unchanged(item, lambda: ledger.do_assign(
-        item, actor=world.users["admin"], owner=world.head_person, at=at(D(2031, 3, 3))))
-    assert "2031 年" in msg and "工作日历" in msg
+    ledger.do_assign(item, actor=world.users["admin"], owner=world.head_person,
+                     at=at(D(2031, 3, 3)))
+    assert item.deadline == D(2031, 3, 6)  # consult: 3 working days
+    assert item.deadline_provisional
 
 
-def test_calendar_overrides_make_an_unknown_year_usable(world):
+def test_an_explicit_deadline_is_never_provisional(world):
+    item = appeal(world, registered_on=D(2031, 3, 3))
+    ledger.do_assign(item, actor=world.users["admin"], owner=world.head_person,
+                     deadline=D(2031, 3, 20), at=at(D(2031, 3, 3)))
+    assert not item.deadline_provisional
+
+
+def test_a_single_override_counts_inside_a_provisional_year(world):
     CalendarOverride.objects.create(org=world.organ, date=D(2031, 3, 4), kind="holiday")
     item = appeal(world, registered_on=D(2031, 3, 3))
     ledger.do_assign(item, actor=world.users["admin"], owner=world.head_person,
                      at=at(D(2031, 3, 3)))
     assert item.deadline == D(2031, 3, 7)  # 4th is a holiday: 5, 6, 7
+    assert item.deadline_provisional
 
 
 def test_organ_override_wins_over_the_committee_override(world):
     CalendarOverride.objects.create(org=world.committee, date=D(2031, 1, 2), kind="holiday")
     CalendarOverride.objects.create(org=world.organ, date=D(2031, 1, 2), kind="workday")
-    assert calendar_overrides(world.organ)[D(2031, 1, 2)] == "workday"
-    assert calendar_overrides(world.other)[D(2031, 1, 2)] == "holiday"
+    assert calendar_for(world.organ).kind(D(2031, 1, 2)) == "workday"
+    assert calendar_for(world.other).kind(D(2031, 1, 2)) == "holiday"
 
 
 def test_explicit_deadline_before_assignment_is_refused(world):

@@ -4,11 +4,12 @@ import chinese_calendar
 import pytest
 
 from mofan.core.workcalendar import (
-    CalendarUnknown,
+    WorkCalendar,
     add_working_days,
     day_kind,
     is_workday,
     known_years,
+    statutory_holidays,
     working_days_between,
 )
 
@@ -93,36 +94,72 @@ def test_known_years_follow_package():
         chinese_calendar.is_workday(D(last + 1, 1, 1))
 
 
-def test_unknown_year_raises_with_chinese_message():
-    with pytest.raises(CalendarUnknown) as exc:
-        day_kind(D(2031, 3, 3))
-    assert str(exc.value) == "2031 年的法定节假日安排尚未录入，请在“工作日历”中维护"
-    assert exc.value.year == 2031
-    with pytest.raises(CalendarUnknown):
-        is_workday(D(2031, 3, 3))  # a Monday: still no guessing by weekday
+def test_a_year_nobody_published_is_computed_not_refused():
+    # 2031: Monday 3 March is an ordinary working day, no error.
+    assert day_kind(D(2031, 3, 3)) == "workday"
+    assert day_kind(D(2031, 3, 8)) == "restday"  # a Saturday
 
 
-def test_counting_into_unknown_year_raises():
+def test_counting_into_an_unpublished_year_gives_a_provisional_date():
     last = known_years()[-1]
-    with pytest.raises(CalendarUnknown) as exc:
-        add_working_days(D(last, 12, 28), 15)
-    assert exc.value.year == last + 1
-    with pytest.raises(CalendarUnknown):
-        working_days_between(D(last, 12, 1), D(last + 1, 1, 10))
+    due = WorkCalendar().due(D(last, 12, 28), 15)
+    assert due.provisional
+    assert due.date.year == last + 1
 
 
-def test_override_makes_unknown_year_usable():
-    overrides = {D(2031, 1, 1): "holiday", D(2031, 1, 4): "workday"}
-    assert day_kind(D(2031, 1, 1), overrides) == "holiday"
-    assert day_kind(D(2031, 1, 2), overrides) == "workday"  # Thu, weekday rule
-    assert day_kind(D(2031, 1, 4), overrides) == "workday"  # Sat, overridden
-    assert day_kind(D(2031, 1, 5), overrides) == "restday"  # Sun, weekday rule
-    # (01-01, ...]: Thu 01-02, Fri 01-03, Sat 01-04 (override), Mon 01-06.
-    assert add_working_days(D(2031, 1, 1), 3, overrides) == D(2031, 1, 4)
-    assert add_working_days(D(2031, 1, 1), 4, overrides) == D(2031, 1, 6)
-    # Another unmaintained year still raises.
-    with pytest.raises(CalendarUnknown):
-        day_kind(D(2032, 1, 5), overrides)
+def test_counting_inside_a_published_year_is_not_provisional():
+    assert not WorkCalendar().due(D(2026, 11, 2), 5).provisional
+
+
+def test_a_deadline_landing_in_a_known_year_is_not_provisional_even_from_a_late_start():
+    assert not WorkCalendar().due(D(2026, 12, 1), 3).provisional
+
+
+def test_entering_a_year_makes_its_dates_final():
+    calendar = WorkCalendar({D(2031, 1, 1): "holiday"}, entered_years=[2030, 2031])
+    assert not calendar.due(D(2030, 12, 30), 3).provisional
+
+
+def test_single_overrides_do_not_make_a_year_final():
+    calendar = WorkCalendar({D(2031, 1, 4): "workday"})
+    assert calendar.due(D(2031, 1, 1), 3).provisional
+    assert calendar.kind(D(2031, 1, 4)) == "workday"  # but the override still counts
+
+
+def test_2026_national_day_follows_the_package():
+    # 国庆 2026: 10月1日至7日放假, 9月20日（周日）、10月10日（周六）上班.
+    days = {D(2026, 10, d): day_kind(D(2026, 10, d)) for d in range(1, 11)}
+    assert all(days[D(2026, 10, d)] == "holiday" for d in range(1, 8))
+    assert days[D(2026, 10, 10)] == "workday"
+    assert day_kind(D(2026, 9, 20)) == "workday"
+    assert WorkCalendar().source(D(2026, 10, 1)) == "package"
+
+
+def test_2027_spring_festival_is_computed_from_the_lunar_calendar():
+    # 正月初一 2027 is 6 February: 除夕 (5 Feb) to 初三 (8 Feb) are days off.
+    assert statutory_holidays(2027)["春节"] == (D(2027, 2, 5), D(2027, 2, 6), D(2027, 2, 7),
+                                               D(2027, 2, 8))
+    assert day_kind(D(2027, 2, 5)) == "holiday"  # a Friday
+    assert day_kind(D(2027, 2, 8)) == "holiday"  # a Monday
+    assert day_kind(D(2027, 2, 9)) == "workday"
+    assert WorkCalendar().source(D(2027, 2, 5)) == "computed"
+
+
+def test_the_other_computable_holidays_of_2027():
+    h = statutory_holidays(2027)
+    assert h["元旦"] == (D(2027, 1, 1),)
+    assert h["清明节"] == (D(2027, 4, 5),)  # the solar term
+    assert h["劳动节"] == (D(2027, 5, 1), D(2027, 5, 2))
+    assert h["端午节"] == (D(2027, 6, 9),)
+    assert h["中秋节"] == (D(2027, 9, 15),)
+    assert h["国庆节"] == (D(2027, 10, 1), D(2027, 10, 2), D(2027, 10, 3))
+
+
+def test_computed_holidays_agree_with_the_package_for_a_published_year():
+    # 2026 from the law alone: every computed day off is a day off in the real schedule.
+    for days in statutory_holidays(2026).values():
+        for day in days:
+            assert day_kind(day) == "holiday", day
 
 
 def test_overrides_take_precedence_over_package():

@@ -97,14 +97,15 @@ def test_the_indicators_command_prints_every_study_key(demo, capsys):
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_each_indicator_answers_many_organs_in_one_query(world, key):
+def test_each_indicator_answers_many_organs_in_one_query_plus_one_for_unused_modules(world, key):
+    # The second query only tells "never used the module" (no data) from zero.
     f.session(world)
     f.first_topic(world)
     f.red_service(world)
     f.plan(world)
     with CaptureQueriesContext(connection) as q:
         REGISTRY[key].values([world.organ.pk, world.other.pk], Period.year(2025))
-    assert len(q) == 1
+    assert len(q) <= 2
 
 
 def test_months_with_plan_needs_every_branch_of_the_organ(world):

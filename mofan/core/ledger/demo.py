@@ -10,9 +10,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from . import ledger
-from .models import calendar_overrides
-from .workcalendar import add_working_days
+from mofan.accounts.models import User
+from mofan.core import ledger
+from mofan.core.calendar.services import calendar_of_item
+from mofan.core.scoping import ORG_ADMIN
 
 FATES = [
     # (fate, weight)
@@ -38,17 +39,11 @@ def moment(day: dt.date, rng, lo=8, hi=17) -> dt.datetime:
 
 
 def actor_for_person(person):
-    from mofan.accounts.models import User
-
     user = User.objects.filter(person=person, is_active=True).first()
     return user or ledger.system_actor(f"{person.name}（演示）")
 
 
 def keeper_for(organ):
-    from mofan.accounts.models import User
-
-    from .scoping import ORG_ADMIN
-
     user = User.objects.filter(org=organ, role=ORG_ADMIN, is_active=True).order_by("id").first()
     return user or ledger.system_actor(f"{organ.short_name or organ.name}办公室（演示）")
 
@@ -74,8 +69,8 @@ def play(item, fate, *, world, keeper, owner, owner_unit=None, results=RESULTS):
     ledger.register_item(item, actor=keeper, at=moment(day, rng, 8, 8))
     if fate == "registered":
         return item
-    overrides = calendar_overrides(item.org.organ_id or item.org_id)
-    wd = lambda d, n: add_working_days(d, n, overrides)  # noqa: E731
+    calendar = calendar_of_item(item)
+    wd = lambda d, n: calendar.due(d, n).date  # noqa: E731
     day = wd(day, rng.choice((0, 0, 1)))
     ledger.do_assign(item, actor=keeper, owner=owner, owner_unit=owner_unit,
                      at=moment(day, rng, 9, 9), note="请按时限办理并及时反馈。")
@@ -123,20 +118,5 @@ def after(item, days=1):
     """A datetime a few working days after the item's last step."""
     event = getattr(item, "_last_event", None)
     last = event.at if event else (item.closed_at or item.submitted_at or timezone.now())
-    overrides = calendar_overrides(item.org.organ_id or item.org_id)
     return timezone.make_aware(dt.datetime.combine(
-        add_working_days(timezone.localdate(last), days, overrides), dt.time(10, 0)))
-
-
-def ensure_calendar(world, organ):
-    """The demo year and the next must be known to the work calendar. When the installed
-    package does not know them yet, mark them as maintained for the demo organ (元旦 as
-    the one override; weekdays otherwise) — demo data only, never done for real organs."""
-    from .models import CalendarOverride
-    from .workcalendar import HOLIDAY, known_years
-
-    for year in (world.year, world.year + 1):
-        if year not in known_years():
-            CalendarOverride.objects.get_or_create(
-                org=organ, date=dt.date(year, 1, 1),
-                defaults={"kind": HOLIDAY, "note": "演示数据：元旦"})
+        calendar_of_item(item).due(timezone.localdate(last), days).date, dt.time(10, 0)))
