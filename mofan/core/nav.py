@@ -1,19 +1,25 @@
-"""The top navigation. Apps add their screens; an empty section shows 尚未启用."""
+"""The top navigation. Apps declare their sections and add their screens; an empty
+section shows 尚未启用. Core declares only the sections every deployment has."""
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 
-SECTIONS = [
-    ("home", "首页"),
-    ("study", "学习型"),
-    ("service", "服务型"),
-    ("efficiency", "效能型"),
-    ("ledgers", "台账"),
-    ("reports", "报告"),
-    ("system", "系统管理"),
-]
-SECTION_LABELS = dict(SECTIONS)
+SECTIONS: dict[str, tuple[int, str]] = {  # key -> (position, label)
+    "home": (0, "首页"),
+    "ledgers": (50, "台账"),
+    "reports": (60, "报告"),
+    "system": (90, "系统管理"),
+}
+SECTION_LABELS: dict[str, str] = {key: label for key, (_, label) in SECTIONS.items()}
+
+
+def add_section(key, label, position):
+    """Declare a section (apps sharing one declare it alike); ``position`` orders the menu."""
+    if SECTION_LABELS.get(key, label) != label:
+        raise ValueError(f"section {key} declared as both {SECTION_LABELS[key]} and {label}")
+    SECTIONS[key] = (position, label)
+    SECTION_LABELS[key] = label
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ def menu_for(user):
     from .scoping import DOMAIN_ROLES
 
     menu = []
-    for key, label in SECTIONS:
+    for key, (_, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
         if key == "home":
             continue
         items = [

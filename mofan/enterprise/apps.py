@@ -14,6 +14,7 @@ class EnterpriseConfig(AppConfig):
 
         ledger.register(Demand, namespace="enterprise", days={"": 10})
         admins = [COMMITTEE, ORG_ADMIN, HEAD]
+        nav.add_section("service", "服务型", 20)
         nav.register("ledgers", "纾困解难诉求", "enterprise:demand_list", roles=admins)
         nav.register("service", "政企座谈", "enterprise:meeting_list", roles=admins)
         nav.register("service", "联系企业", "enterprise:enterprise_list", roles=admins)

@@ -15,6 +15,7 @@ class RectificationConfig(AppConfig):
 
         ledger.register(Problem, namespace="rectification", days={"": 40}, steps=[RATE])
         admins = [COMMITTEE, ORG_ADMIN, HEAD]
+        nav.add_section("efficiency", "效能型", 30)
         nav.register("ledgers", "巡察整改", "rectification:problem_list", roles=admins)
         nav.register("efficiency", "巡察轮次", "rectification:inspectionround_list", roles=admins)
         nav.register("efficiency", "制度台账", "rectification:rule_list", roles=admins)

@@ -1,7 +1,7 @@
 """Ledger workflow (定向销号, DESIGN.md mechanism 2; docs/ledgers.md).
 
 One abstract model, ``LedgerItem`` (``models``), carries the workflow fields; each ledger
-(创建任务, 民情台账, …) is a concrete subclass in its own app that declares itself with
+is a concrete subclass in its own app that declares itself with
 ``registry.register`` — its label, time limits per category, deadline kinds and extra
 steps. The package is split by concern, lowest first:
 

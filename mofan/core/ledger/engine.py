@@ -245,7 +245,7 @@ def do_close(item, *, actor, note="", at=None):
 
 
 def do_reopen(item, *, actor, reason, at=None, data=None, refusal=None):
-    """重办. A ledger step that reopens as its consequence (回访不满意) passes its own
+    """重办. A ledger step that reopens as its consequence passes its own
     ``refusal`` — the keeper's right to reopen is already checked by that step."""
     reason = _need(reason, "重办理由")
 
@@ -269,6 +269,6 @@ def do_urge(item, *, actor, note="", at=None):
 
 
 def record_step(item, step, *, actor, note="", at=None, change=None, check=None, data=None):
-    """A ledger's own step (回访, 评定 …) with the engine's locking, rule, event and audit."""
+    """A ledger's own step (declared in its app) with the engine's locking, rule, event and audit."""
     return transition(item, actor=actor, action=step.key, refusal=step.refusal, note=note,
                       at=at, change=change, check=check, data=data)

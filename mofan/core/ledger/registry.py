@@ -2,12 +2,12 @@
 
 A ledger app calls :func:`register` from its ``AppConfig.ready``::
 
-    register(Appeal, namespace="appeals", days={"": 13, "urgent": 0, "consult": 3},
-             kinds={"urgent": "紧急诉求", "consult": "咨询"}, steps=[VISIT])
+    register(Errand, namespace="errands", days={"": 2, "express": 0},
+             kinds={"express": "加急"}, steps=[INSPECT])
 
 ``days`` are the default 办理时限 in working days per deadline kind ("" = the ledger's
 default; organs override them in the 办理时限 table), ``kinds`` label those kinds, and
-``steps`` are the ledger's extra actions (回访, 整改评定 …) beside the shared workflow.
+``steps`` are the ledger's extra actions (a follow-up visit, a rating …) beside the shared workflow.
 """
 
 from collections.abc import Callable

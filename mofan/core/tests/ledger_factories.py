@@ -23,6 +23,14 @@ def first_rule_of_deadline(world):
                                            days=2))
 
 
+def first_errand(world):
+    from mofan.core import ledger
+    from mofan.core.tests.testledger.models import Errand
+
+    return (Errand.objects.filter(org=world.organ).first()
+            or ledger.register_item(Errand(org=world.organ, title="送材料"), actor=ledger.SYSTEM))
+
+
 def _each(prefix, factory, names=("detail", "edit", "delete")):
     return {f"{prefix}_{n}": factory for n in names}
 
@@ -39,4 +47,5 @@ OBJECT_FOR = {
     **_each("rectification:problem", first_problem, ("detail", "edit", "delete", "act")),
     **_each("rectification:inspectionround", first_round),
     **_each("rectification:rule", first_rule, ("detail", "edit", "delete", "file")),
+    **_each("testledger:errand", first_errand, ("detail", "edit", "delete", "act")),
 }

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         who.add_argument("--all", action="store_true", help="打印全部机关")
         parser.add_argument("--year", type=int, default=default_year())
         parser.add_argument("--format", choices=["json", "table"], default="table")
-        parser.add_argument("--prefix", default="", help="只打印以此开头的指标，如 study.")
+        parser.add_argument("--prefix", default="", help="只打印以此开头的指标，如 ledgers.")
 
     def organs(self, code, everyone):
         organs = Org.objects.filter(kind=Org.ORGAN).order_by("sort", "id")
