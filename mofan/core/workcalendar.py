@@ -119,8 +119,9 @@ class WorkCalendar:
     merged under the organ's own) and the years whose official schedule it entered."""
 
     def __init__(self, overrides: Mapping[dt.date, str] | None = None,
-                 entered_years: Iterable[int] = ()):
+                 entered_years: Iterable[int] = (), notes: Mapping[dt.date, str] | None = None):
         self.overrides = dict(overrides or {})
+        self.notes = dict(notes or {})  # what was entered with a day ("春节", "元旦调休上班")
         for day, kind in self.overrides.items():
             if kind not in KINDS:
                 raise ValueError(f"工作日历中 {day} 的类型“{kind}”无效")
@@ -191,9 +192,8 @@ class WorkCalendar:
             kind = self.kind(day)
             if kind != _weekday_kind(day) or kind == HOLIDAY:
                 source = self.source(day)
-                name = names.get(day, "") if source == COMPUTED else ""
-                if source == PACKAGE:
-                    name = _package_name(day)
+                name = {COMPUTED: lambda: names.get(day, ""), PACKAGE: lambda: _package_name(day),
+                        ENTERED: lambda: self.notes.get(day, "")}[source]()
                 rows.append((day, kind, source, name))
             day += _ONE_DAY
         return rows

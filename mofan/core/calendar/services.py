@@ -33,13 +33,14 @@ def calendar_for(organ_or_id) -> WorkCalendar:
     organ = organ_or_id if isinstance(organ_or_id, Org) else Org.objects.get(pk=organ_or_id)
     chain = _chain(organ)
     depth = {pk: i for i, pk in enumerate(chain)}
-    found: dict[dt.date, tuple[int, str]] = {}
-    for org_id, day, kind in CalendarOverride.objects.filter(org_id__in=chain).values_list(
-            "org_id", "date", "kind"):
+    found: dict[dt.date, tuple[int, str, str]] = {}
+    for org_id, day, kind, note in CalendarOverride.objects.filter(
+            org_id__in=chain).values_list("org_id", "date", "kind", "note"):
         if day not in found or depth[org_id] > found[day][0]:
-            found[day] = (depth[org_id], kind)
+            found[day] = (depth[org_id], kind, note)
     years = CalendarYear.objects.filter(org_id__in=chain).values_list("year", flat=True)
-    return WorkCalendar({day: kind for day, (_, kind) in found.items()}, years)
+    return WorkCalendar({day: kind for day, (_, kind, _) in found.items()}, years,
+                        {day: note for day, (_, _, note) in found.items()})
 
 
 def calendar_of_item(item) -> WorkCalendar:
