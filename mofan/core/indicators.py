@@ -41,6 +41,7 @@ class Period:
 
 
 RATIO_UNITS = ("%",)  # a left-out organ has nothing to divide: no data
+AVERAGE_UNITS = ("天",)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,18 @@ class Indicator:
     sources: Callable | None = None
     group: str = ""
     usage: type | None = None  # the model whose rows mean "the organ uses this module"
+    counts_rows: bool = True  # for a count, the figure is the number of source rows
+
+    @property
+    def has_sources(self) -> bool:
+        """(Templates would call ``sources`` itself.)"""
+        return self.sources is not None
+
+    @property
+    def is_count(self) -> bool:
+        """Whether the figure equals the number of records behind it (not a rate, an
+        average or a sum)."""
+        return self.counts_rows and self.unit not in RATIO_UNITS + AVERAGE_UNITS
 
     def values(self, organ_ids, period: Period) -> dict:
         organ_ids = list(organ_ids)
@@ -76,12 +89,12 @@ REGISTRY: dict[str, Indicator] = {}
 
 
 def indicator(key: str, label: str, unit: str, *, sources: Callable | None = None,
-              group: str = "", usage: type | None = None):
+              group: str = "", usage: type | None = None, counts_rows: bool = True):
     def register(fn):
         if key in REGISTRY and REGISTRY[key].compute is not fn:
             raise ValueError(f"indicator {key} registered twice")
         REGISTRY[key] = Indicator(key, label, unit, fn, sources, group or key.split(".")[0],
-                                  usage)
+                                  usage, counts_rows)
         return fn
 
     return register

@@ -108,7 +108,7 @@ def red_education_sessions(organ_ids, period):
     return count_per_organ(_services(period), organ_ids)
 
 
-@indicator("study.red_education_people", "红色教育服务人次", "人次",
+@indicator("study.red_education_people", "红色教育服务人次", "人次", counts_rows=False,
            sources=lambda organ, period: _services(period).filter(org__organ=organ))
 def red_education_people(organ_ids, period):
     return per_organ(_services(period), organ_ids, lambda r: r["n"] or 0, n=Sum("people"))
@@ -122,7 +122,7 @@ def _filed_plans(period):
                                     month__range=(period.start, period.end))
 
 
-@indicator("study.months_with_plan", "全部党支部报送学习计划的月数", "个月",
+@indicator("study.months_with_plan", "全部党支部报送学习计划的月数", "个月", counts_rows=False,
            sources=lambda organ, period: _filed_plans(period).filter(org__organ=organ))
 def months_with_plan(organ_ids, period):
     """Months of the period in which every 党支部 of the organ filed its plan."""

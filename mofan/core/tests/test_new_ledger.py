@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from mofan.core import ledger
 from mofan.core.ledger.views import DeadlineRuleForm

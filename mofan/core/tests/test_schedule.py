@@ -25,7 +25,6 @@ from mofan.core.calendar.services import (
 )
 from mofan.core.models import LedgerEvent
 from mofan.core.workcalendar import WorkCalendar
-from mofan.rectification.models import Problem
 from mofan.rectification.tests.factories import first_problem
 
 D = dt.date
