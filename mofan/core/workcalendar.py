@@ -192,8 +192,10 @@ class WorkCalendar:
             kind = self.kind(day)
             if kind != _weekday_kind(day) or kind == HOLIDAY:
                 source = self.source(day)
-                name = {COMPUTED: lambda: names.get(day, ""), PACKAGE: lambda: _package_name(day),
-                        ENTERED: lambda: self.notes.get(day, "")}[source]()
+                if source == PACKAGE:
+                    name = _package_name(day)
+                else:
+                    name = (names if source == COMPUTED else self.notes).get(day, "")
                 rows.append((day, kind, source, name))
             day += _ONE_DAY
         return rows

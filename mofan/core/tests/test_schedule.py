@@ -51,7 +51,10 @@ def late_november():
         yield
 
 
-def assign(world, item, day=D(2026, 11, 27)):
+TODAY = D(2026, 11, 27)
+
+
+def assign(world, item, day=TODAY):
     return ledger.do_assign(item, actor=world.users["admin"], owner=world.head_person,
                             at=dt.datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI))
 
