@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from .scoping import DOMAIN_ROLES
+
 SECTIONS: dict[str, tuple[int, str]] = {  # key -> (position, label)
     "home": (0, "首页"),
     "ledgers": (50, "台账"),
@@ -43,8 +45,6 @@ def register(section, label, url_name, roles=None):
 
 def menu_for(user):
     """[(section_key, label, [(label, url)])] for the sections this user has anything in."""
-    from .scoping import DOMAIN_ROLES
-
     menu = []
     for key, (_, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
         if key == "home":

@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from mofan.orgs.models import Org
+
 from . import indicators
 from .calendar.views import schedule_reminder
 from .nav import SECTION_LABELS, menu_for
@@ -24,8 +26,6 @@ def requested_year(request) -> int:
 
 
 def organs_in_view(user):
-    from mofan.orgs.models import Org
-
     return Org.objects.visible_to(user).filter(kind=Org.ORGAN).order_by("sort", "id")
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.filterset import filterset_factory
 
 from mofan.audit.services import record
+from mofan.core import nav
 from mofan.core.calendar.services import calendar_for
 from mofan.core.calendar.views import schedule_reminder
 from mofan.core.excel import xlsx_bytes, xlsx_response
@@ -291,8 +292,6 @@ class DeadlineRuleScreens(Screens):
 
 
 def register_nav():
-    from mofan.core import nav
-
     nav.register("ledgers", "我的待办", "ledger:todo", roles=DOMAIN_ROLES)
     nav.register("system", "办理时限", "ledger:deadlinerule_list", roles=[COMMITTEE, ORG_ADMIN])
 

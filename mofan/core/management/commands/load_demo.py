@@ -6,6 +6,7 @@ from django.db import transaction
 
 from mofan.core.demo import World, steps
 from mofan.core.views import default_year
+from mofan.orgs.models import Org
 
 
 class Command(BaseCommand):
@@ -19,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时什么也不做")
 
     def handle(self, *args, scale, year, seed, if_empty, **options):
-        from mofan.orgs.models import Org
-
         if Org.objects.exists():
             if if_empty:
                 self.stdout.write("数据库中已有数据，跳过演示数据载入。")
