@@ -10,7 +10,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .files import max_unpacked_bytes
+from .files import download_response, max_unpacked_bytes
 from .scoping import WriteRefused, ensure_writable
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,12 +90,7 @@ def _display_width(value) -> int:
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    # RFC 6266 filename* so WPS and browsers keep the Chinese name.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"export.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    return download_response(content, filename, XLSX_TYPE)
 
 
 # ---------------------------------------------------------------- import

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.signals import post_delete
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.http import content_disposition_header
 
 # extension -> leading bytes of a real file of that type
 SIGNATURES = {
@@ -164,6 +165,15 @@ class GeneratedName:
 
     def __eq__(self, other):
         return isinstance(other, GeneratedName) and other.folder == self.folder
+
+
+def download_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A generated file (xlsx, docx …) as an attachment. Headers come from Django's
+    ``content_disposition_header``, the one FileResponse uses for stored files, so every
+    download names itself the same way (RFC 6266 ``filename*`` keeps Chinese names)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def file_response(fieldfile, filename: str = "") -> FileResponse:

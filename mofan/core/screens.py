@@ -133,6 +133,14 @@ def scoped_choices(form_or_filter_fields, user, edit=False, keep=None):
             f.queryset = (scoped | qs.filter(pk=current)) if current else scoped
 
 
+def visible_or_404(queryset, user, pk):
+    """The row ``pk`` if ``user`` may see it; otherwise a 404 that does not confirm it exists."""
+    try:
+        return queryset.visible_to(user).get(pk=pk)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404("记录不存在或不在您的管理范围内") from exc
+
+
 class Screens:
     model: type[models.Model] = None
     columns: list = []

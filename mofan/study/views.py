@@ -1,22 +1,22 @@
 """Views that are not generic screens: the roll, the compliance grid, the Word ledger,
 the plan and agenda actions, files, and 我的学习."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mofan.audit.services import record
 from mofan.core.excel import xlsx_response
-from mofan.core.files import file_response
+from mofan.core.files import download_response, file_response
 from mofan.core.gongwen import DOCX_TYPE
 from mofan.core.params import month_param
 from mofan.core.scoping import COMMITTEE, ORG_ADMIN
+from mofan.core.screens import visible_or_404
 from mofan.core.views import organs_in_view, requested_year
 
 from . import exports, services
@@ -32,11 +32,7 @@ from .models import (
 
 
 def _visible(model, request, pk, qs=None):
-    qs = qs if qs is not None else model.objects
-    try:
-        return qs.visible_to(request.user).get(pk=pk)
-    except model.DoesNotExist as exc:
-        raise Http404("记录不存在或不在您的管理范围内") from exc
+    return visible_or_404(qs if qs is not None else model.objects.all(), request.user, pk)
 
 
 def _editable(model, request, pk, qs=None):
@@ -87,12 +83,7 @@ def ledger_docx(request):
     year = requested_year(request)
     content = exports.ledger_docx(organ, year, today=timezone.localdate())
     record("export", organ, label=f"导出学习台账 {organ} {year}")
-    response = HttpResponse(content, content_type=DOCX_TYPE)
-    name = f"{organ.name}{year}年度学习台账.docx"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"study-ledger.docx\"; filename*=UTF-8''{quote(name)}"
-    )
-    return response
+    return download_response(content, f"{organ.name}{year}年度学习台账.docx", DOCX_TYPE)
 
 
 # ------------------------------------------------------------------ roll (phone-sized)

@@ -22,7 +22,7 @@ from mofan.core.calendar.views import schedule_reminder
 from mofan.core.excel import xlsx_bytes, xlsx_response
 from mofan.core.files import file_response
 from mofan.core.scoping import COMMITTEE, DOMAIN_ROLES, HEAD, ORG_ADMIN
-from mofan.core.screens import Col, ListScreen, Screens, _cell, _cols
+from mofan.core.screens import Col, ListScreen, Screens, _cell, _cols, visible_or_404
 from mofan.orgs.models import Org, Person
 
 from . import registry
@@ -158,10 +158,7 @@ class LedgerScreens(Screens):
 def act(request, pk, screens):
     """One endpoint per ledger for every action: the ledger's action table finds the step,
     the step reads its form and the engine decides whether it may happen."""
-    try:
-        obj = screens.visible(request.user).get(pk=pk)
-    except screens.model.DoesNotExist as exc:
-        raise Http404("记录不存在或不在您的管理范围内") from exc
+    obj = visible_or_404(screens.base_queryset(), request.user, pk)
     with contextlib.suppress(ValueError):  # the version the user saw: compare-and-swap
         obj.version = int(request.POST.get("version", obj.version))
     step = registry.ledger_of(obj).actions.get(request.POST.get("action", ""))
@@ -256,9 +253,9 @@ def evidence(request, pk):
     except LedgerFile.DoesNotExist as exc:
         raise Http404 from exc
     model = f.content_type.model_class()
-    if model is None or not model.objects.visible_to(request.user).filter(
-            pk=f.object_id).exists():
-        raise Http404("记录不存在或不在您的管理范围内")
+    if model is None:
+        raise Http404
+    visible_or_404(model.objects.all(), request.user, f.object_id)
     return file_response(f.file, f.original_name)
 
 
