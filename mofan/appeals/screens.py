@@ -37,6 +37,3 @@ class AppealScreens(LedgerScreens):
                      "visit_cause"]
     importer = AppealImporter
 
-    @classmethod
-    def detail_extra(cls, obj, request):
-        return {"visit_choices": Appeal.VISIT_CHOICES, "cause_choices": Appeal.CAUSE_CHOICES}

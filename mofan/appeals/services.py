@@ -48,4 +48,6 @@ def visit_form(request):
 
 
 VISIT = Step("visit", "回访", do_visit, visit_refusal, form=visit_form,
-             template="appeals/steps/visit.html")
+             template="appeals/steps/visit.html",
+             context=lambda item: {"visit_choices": Appeal.VISIT_CHOICES,
+                                   "cause_choices": Appeal.CAUSE_CHOICES})

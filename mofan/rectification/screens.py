@@ -69,5 +69,4 @@ class ProblemScreens(LedgerScreens):
 
     @classmethod
     def detail_extra(cls, obj, request):
-        return {"rating_choices": Problem.RATING_CHOICES,
-                "rules": obj.rules.all(), "next_rounds": obj.next_rounds.all()}
+        return {"rules": obj.rules.all(), "next_rounds": obj.next_rounds.all()}

@@ -52,4 +52,5 @@ def rate_form(request):
 
 
 RATE = Step("rate", "评定成效", do_rate, rate_refusal, form=rate_form,
-            template="rectification/steps/rate.html")
+            template="rectification/steps/rate.html",
+            context=lambda item: {"rating_choices": Problem.RATING_CHOICES})

@@ -4,9 +4,12 @@ own steps this is the one table that dispatches every action (``Ledger.actions``
 
 import datetime as dt
 
+from django.utils import timezone
+
 from mofan.orgs.models import Org, Person
 
 from . import engine
+from .deadlines import due_date
 from .registry import WORKFLOW, Step, ledger_of
 from .rules import RULES, refuser
 from .states import LedgerError
@@ -52,12 +55,22 @@ def submit_form(request):
     return {"result": request.POST.get("result", ""), "files": request.FILES.getlist("files")}
 
 
+def assign_context(item):
+    """The organ's people and units to choose from, and the default deadline."""
+    organ = item.org.organ_id or item.org_id
+    return {"people": Person.objects.filter(org__organ_id=organ, left_on__isnull=True)
+            .select_related("org"),
+            "units": Org.objects.filter(organ_id=organ),
+            "default_deadline": due_date(item, timezone.localdate())}
+
+
 def _step(key, do, **options):
     return Step(key, RULES[key].label, do, refuser(key), **options)
 
 
 WORKFLOW.update((s.key, s) for s in [
-    _step("assign", engine.do_assign, form=assign_form, template="ledger/steps/assign.html"),
+    _step("assign", engine.do_assign, form=assign_form, template="ledger/steps/assign.html",
+          context=assign_context),
     _step("accept", engine.do_accept, quick=True),
     _step("note", engine.do_note, note_label="进展情况"),
     _step("request_extension", engine.do_request_extension, form=extension_form,

@@ -22,12 +22,16 @@ def no_fields(request) -> dict:
     return {}
 
 
+def no_context(item) -> dict:
+    return {}
+
+
 @dataclass(frozen=True)
 class Step:
     """One action a user can take on an item: its label, the rule that says whether he
     may (``refusal(item, user) -> "" | why not``), the ``do_*`` function, the form
     fields it reads (``form(request) -> kwargs``) and the template fragment that shows
-    them (``""``: a note only)."""
+    them (``""``: a note only), with what that fragment needs (``context(item)``)."""
 
     key: str
     label: str
@@ -38,6 +42,7 @@ class Step:
     note_label: str | None = "说明"  # the label of the note field; None: no note
     note_arg: str = "note"  # the ``do`` argument the note is passed as
     quick: bool = False  # one click with an optional note, shown open (签收, 销号)
+    context: Callable = no_context
 
     def run(self, item, request, actor):
         kwargs = self.form(request)

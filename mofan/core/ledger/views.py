@@ -27,7 +27,6 @@ from mofan.orgs.models import Org, Person
 
 from . import registry
 from .actions import allowed_steps
-from .deadlines import due_date
 from .engine import register_item
 from .evidence import files_of, timeline
 from .models import DeadlineRule, LedgerFile
@@ -127,7 +126,7 @@ class LedgerScreens(Screens):
     # --- detail
     @classmethod
     def detail_extra(cls, obj, request) -> dict:
-        """Hook: context for the ledger's step fragments and ``detail_extra_template``."""
+        """Hook: context for ``detail_extra_template``."""
         return {}
 
     @classmethod
@@ -144,12 +143,8 @@ class LedgerScreens(Screens):
             "today": timezone.localdate(),
             "detail_extra_template": cls.detail_extra_template,
         }
-        if any(s.key == "assign" for s in steps):
-            organ = obj.org.organ_id or obj.org_id
-            ctx["people"] = Person.objects.filter(org__organ_id=organ,
-                                                  left_on__isnull=True).select_related("org")
-            ctx["units"] = Org.objects.filter(organ_id=organ)
-            ctx["default_deadline"] = due_date(obj, timezone.localdate())
+        for step in steps:  # what each offered step's form fragment needs
+            ctx.update(step.context(obj))
         ctx.update(cls.detail_extra(obj, request))
         return ctx
 
