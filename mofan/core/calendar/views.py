@@ -64,9 +64,9 @@ def schedule_reminder(user):
 class HolidayForm(forms.Form):
     name = forms.CharField(widget=forms.HiddenInput)
     start = forms.DateField(label="放假开始", required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label="放假结束", required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     workdays = forms.CharField(label="调休上班", required=False, max_length=100,
                                widget=forms.TextInput(attrs={"placeholder": "如：2月14日、2月28日"}))
 
