@@ -23,6 +23,10 @@ def study_indicators(organ, year):
     return {k: indicators.REGISTRY[k].value(organ.pk, period) for k in KEYS}
 
 
+def _percent(text):
+    return text if text == "—" else f"{text}%"
+
+
 def _attendance(s):
     if not s.expected:
         return "未点名"
@@ -43,17 +47,18 @@ def _content(s):
 
 
 def ledger_blocks(organ, year):
-    values = study_indicators(organ, year)
+    # No data reads "—" in the document too, never "None" or a misleading 0.
+    values = {k: indicators.display(v) for k, v in study_indicators(organ, year).items()}
     sessions = list(ledger_sessions(organ, year))
     intro = (
         f"{year}年，{organ.name}党组会议以第一议题开篇学习"
         f"{values['study.first_topic_sessions']}次（第一议题覆盖率"
-        f"{values['study.first_topic_coverage_rate']}%），组织党组中心组理论学习"
+        f"{_percent(values['study.first_topic_coverage_rate'])}），组织党组中心组理论学习"
         f"{values['study.central_group_sessions']}次、专题研讨{values['study.seminars']}次、"
         f"支部集中学习{values['study.branch_sessions']}次、主题党日"
         f"{values['study.theme_days']}次，讲党课{values['study.party_lectures']}堂"
         f"（其中领导干部讲党课{values['study.leader_lectures']}堂），学习活动出勤率"
-        f"{values['study.attendance_rate']}%（含补学）；各党支部全部报送学习计划的月份"
+        f"{_percent(values['study.attendance_rate'])}（含补学）；各党支部全部报送学习计划的月份"
         f"{values['study.months_with_plan']}个；红色教育基地提供服务"
         f"{values['study.red_education_sessions']}场、{values['study.red_education_people']}人次。"
         "各次学习活动记录如下。"

@@ -23,6 +23,7 @@ from mofan.core.excel import xlsx_bytes, xlsx_response
 from mofan.core.files import file_response
 from mofan.core.scoping import COMMITTEE, DOMAIN_ROLES, HEAD, ORG_ADMIN
 from mofan.core.screens import Col, ListScreen, Screens, _cell, _cols, visible_or_404
+from mofan.core.workcalendar import WorkCalendar
 from mofan.orgs.models import Org, Person
 
 from . import registry
@@ -205,9 +206,8 @@ def todo_rows(user):
     """[(ledger, [(item, role, reminders)])]: what the user owns, and as a keeper what
     waits for him — both through the ledgers' scoped querysets."""
     today = timezone.localdate()
-    organ = user.org.organ_id if user.org_id and user.org.organ_id else None
-    calendar = calendar_for(organ) if organ else calendar_for(user.org_id) if user.org_id \
-        else None
+    organ = (user.org.organ_id or user.org_id) if user.org_id else None
+    calendar = calendar_for(organ) if organ else WorkCalendar()
     groups = []
     for ledger in registry.LEDGERS.values():
         items = []

@@ -131,3 +131,11 @@ def test_importing_past_sessions_commits_all_rows(world):
     assert lecture.leader_lecture and lecture.speaker == world.head_person
     assert lecture.org == world.organ
     assert StudySession.objects.count() == 2
+
+
+def test_the_word_ledger_of_an_organ_without_study_records_says_dash_not_none(world):
+    from mofan.study.exports import ledger_blocks
+
+    intro = ledger_blocks(world.other, 2025)[0].text
+    assert "None" not in intro
+    assert "第一议题开篇学习—次（第一议题覆盖率—）" in intro
