@@ -17,6 +17,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -136,17 +137,11 @@ def _compatible(objects: list) -> list:
 
 def _reset_sequences():
     models = list(_models())
-    sql = connection.ops.sequence_reset_sql(_no_style(), models)
+    sql = connection.ops.sequence_reset_sql(no_style(), models)
     if sql:
         with connection.cursor() as cur:
             for statement in sql:
                 cur.execute(statement)
-
-
-def _no_style():
-    from django.core.management.color import no_style
-
-    return no_style()
 
 
 def migrate_quietly():

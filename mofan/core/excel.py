@@ -19,6 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from mofan.audit.services import record
+
 from .files import download_response, max_unpacked_bytes
 from .scoping import WriteRefused, ensure_writable
 
@@ -317,8 +319,6 @@ class Importer:
 
     def commit(self, fileobj) -> ImportResult:
         """All or nothing: any bad row, or any row the database refuses, saves nothing."""
-        from mofan.audit.services import record
-
         result = self.read(fileobj)
         if not result.ok:
             return result
