@@ -82,6 +82,12 @@ def test_an_organs_time_limit_for_the_new_ledger_needs_no_core_migration(world):
     assert DeadlineRule.objects.count() == 1
 
 
+def test_a_kind_the_ledger_does_not_declare_is_refused(world):
+    form = DeadlineRuleForm({"org": world.organ.pk, "ledger": "tasks", "kind": "express",
+                             "days": 1})
+    assert not form.is_valid() and "kind" in form.errors
+
+
 def test_the_new_ledger_appears_in_my_todo(world):
     registered(world)
     page = world.client("admin").get("/ledger/todo/").content.decode()
