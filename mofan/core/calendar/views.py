@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from mofan.core import nav
+from mofan.core.params import year_param
 from mofan.core.scoping import COMMITTEE, ORG_ADMIN
 from mofan.core.screens import Screens, bootstrapify
 from mofan.core.workcalendar import HOLIDAY_NAMES, SOURCE_LABELS, statutory_holidays
@@ -103,18 +104,10 @@ def _entries(form, rows, year) -> list[HolidayEntry]:
             for r in rows if r.get("name") in HOLIDAY_NAMES]
 
 
-def _year(request):
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year + 1
-
-
 def schedule(request):
     """录入法定节假日安排: one form shaped like the notice, or the notice pasted/uploaded."""
     org = _entering_org(request.user)
-    year = _year(request)
+    year = year_param(request, timezone.localdate().year + 1)  # the form posts to ?year=
     form = ScheduleForm(request.POST or None, request.FILES or None)
     rows = HolidayFormSet(request.POST or None, initial=_initial_rows(year), prefix="h")
     bootstrapify(form.fields)
