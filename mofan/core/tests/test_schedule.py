@@ -255,7 +255,7 @@ def test_the_committee_enters_the_year_in_the_form_shaped_like_the_notice(world,
             "h-0-workdays": "1月9日",
             "h-1-name": "春节", "h-1-start": "2027-02-05", "h-1-end": "2027-02-12",
             "h-1-workdays": "2月14日"}
-    assert client.post("/calendar/schedule/", rows).status_code == 302
+    assert client.post("/calendar/schedule/?year=2027", rows).status_code == 302
     assert calendar_for(world.organ).kind(D(2027, 1, 9)) == "workday"
     assert calendar_for(world.other).kind(D(2027, 2, 12)) == "holiday"
 
