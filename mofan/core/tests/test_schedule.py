@@ -357,3 +357,18 @@ def test_the_cli_shows_a_year_with_the_source_of_each_day(world):
     out = StringIO()
     call_command("workcalendar", "show", "2026", stdout=out)
     assert "2026-10-10 六  调休上班" in out.getvalue() and "package" in out.getvalue()
+
+
+def test_years_entered_day_by_day_before_the_upgrade_stay_entered(world):
+    # The migration keeps the old rule: an override in a year the package does not know
+    # made that year maintained.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("mofan.core.migrations.0002_calendar_years_and_registry_deadline_rules")
+    CalendarOverride.objects.create(org=world.organ, date=D(2031, 1, 1), kind="holiday")
+    CalendarOverride.objects.create(org=world.organ, date=D(2025, 10, 9), kind="holiday")
+    migration.keep_maintained_years(apps, None)
+    assert list(CalendarYear.objects.values_list("org_id", "year")) == [(world.organ.pk, 2031)]
+    assert not calendar_for(world.organ).is_provisional(2031)
