@@ -49,6 +49,7 @@ class Col:
 
     attr: str
     label: str = ""
+    sort: str = ""  # the field a computed column sorts by ("deadline" for "deadline_label")
 
     def header(self, model):
         if self.label:
@@ -320,7 +321,8 @@ class ListScreen(ScreenView):
         ctx = self.context(
             page=page,
             rows=rows,
-            headers=[(c.header(s.model), c.attr if c.attr in s.sortable else "") for c in cols],
+            headers=[(c.header(s.model), next((k for k in (c.sort, c.attr) if k in s.sortable), ""))
+                     for c in cols],
             filterset=filterset,
             term=term,
             sort=sort,

@@ -76,7 +76,8 @@ class LedgerListScreen(ListScreen):
         return xlsx_response(f"{title}.xlsx", xlsx_bytes(s.label(), headers, rows, title=title))
 
 
-DEADLINE = Col("deadline_label", "办理时限")  # the date, and 暂定 while provisional
+# The date, and 暂定 while provisional; sorts by the date.
+DEADLINE = Col("deadline_label", "办理时限", sort="deadline")
 
 
 class LedgerScreens(Screens):

@@ -98,6 +98,12 @@ def test_my_todo_marks_a_provisional_deadline_for_the_owner(world, late_november
     assert f"{problem.deadline:%Y-%m-%d}（暂定）" in page
 
 
+def test_the_list_still_sorts_by_the_deadline(world, late_november):
+    assign(world, first_problem(world))
+    page = world.client("admin").get("/rectification/problems/").content.decode()
+    assert "sort=deadline" in page
+
+
 def test_the_export_marks_a_provisional_deadline(world, late_november):
     problem = assign(world, first_problem(world))
     response = world.client("admin").get("/rectification/problems/?export=xlsx")
