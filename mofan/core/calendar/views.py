@@ -1,14 +1,13 @@
 """工作日历 screens: the organ's single-day entries, and the entry of a year's official
 holiday schedule in the shape of the State Council's notice."""
 
-
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from mofan.core import nav
 from mofan.core.params import year_param
@@ -104,6 +103,7 @@ def _entries(form, rows, year) -> list[HolidayEntry]:
             for r in rows if r.get("name") in HOLIDAY_NAMES]
 
 
+@require_http_methods(["GET", "POST"])
 def schedule(request):
     """录入法定节假日安排: one form shaped like the notice, or the notice pasted/uploaded."""
     org = _entering_org(request.user)
