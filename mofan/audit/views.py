@@ -1,4 +1,5 @@
 import datetime as dt
+import ipaddress
 import json
 
 from django.conf import settings
@@ -50,7 +51,12 @@ def _search(request):
 
 
 def _looks_like_ip(term):
-    return all(part.isdigit() for part in term.split(".")) and "." in term
+    """A whole address only: PostgreSQL's inet type refuses a partial one like "1.5"."""
+    try:
+        ipaddress.ip_address(term)
+    except ValueError:
+        return False
+    return True
 
 
 def audit_log(request):

@@ -56,3 +56,9 @@ def test_enterprise_detail_pages_render_their_many_to_many_fields(world, factory
     assert response.status_code == 200, url
     if hasattr(obj, "enterprises"):
         assert first_enterprise(world).name in response.content.decode()
+
+
+def test_a_nul_character_in_the_query_is_a_chinese_400_not_a_database_error(world):
+    response = world.client("admin").get("/orgs/people/?q=%00&kind=a%00b")
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
