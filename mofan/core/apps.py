@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
 
         indicators.autodiscover()
         files.delete_files_with_rows()
+        files.remove_stale_uploads()  # a killed import's temporary file, at the next start
         ledger_views.register_nav()  # 我的待办, 办理时限
         calendar_views.register_nav()  # 工作日历, 法定节假日安排
         assert reschedule.recompute_provisional  # connected to schedule_entered on import

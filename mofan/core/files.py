@@ -124,6 +124,16 @@ STRUCTURE_CHECKS = {"pdf": _pdf_problem, "docx": _ooxml_problem("docx"),
                     "xlsx": _ooxml_problem("xlsx")}
 
 
+STALE_UPLOAD_SECONDS = 24 * 3600  # an import's upload waits this long for its confirmation
+
+
+def remove_stale_uploads() -> None:
+    """Temporary import uploads left behind by a killed process (var/imports)."""
+    directory = os.path.join(settings.VAR_DIR, "imports")
+    if os.path.isdir(directory):
+        remove_stale_files(directory, STALE_UPLOAD_SECONDS)
+
+
 def remove_stale_files(directory: str, older_than: float) -> None:
     """Delete the files in ``directory`` last modified more than ``older_than`` seconds ago
     (temporary uploads a killed process left behind)."""

@@ -39,7 +39,7 @@ from django.views import View
 from mofan.audit.services import record, snapshot
 
 from .excel import xlsx_bytes, xlsx_response
-from .files import file_response, human_size, remove_stale_files
+from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
 from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
 
 
@@ -476,7 +476,7 @@ class ImportScreen(ScreenView):
     """
 
     SESSION_KEY = "mofan_import_token"
-    STALE_AFTER = 24 * 3600
+    STALE_AFTER = STALE_UPLOAD_SECONDS
 
     def upload_dir(self):
         d = os.path.join(settings.VAR_DIR, "imports")

@@ -239,3 +239,15 @@ def test_a_download_whose_stored_file_is_gone_is_a_404_not_a_server_error(world,
     os.remove(f.file.path)
     response = world.client("head").get(f"/ledger/files/{f.pk}/")
     assert response.status_code == 404
+
+
+def test_the_next_start_removes_what_a_killed_import_left(imports_dir):
+    from mofan.core import files
+
+    imports_dir.mkdir(parents=True)
+    stale = imports_dir / "killed.xlsx"
+    stale.write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    files.remove_stale_uploads()  # CoreConfig.ready runs it at every start
+    assert left_in(imports_dir) == []
