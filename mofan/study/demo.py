@@ -7,6 +7,8 @@ study item (so they do not count as 第一议题).
 
 import datetime as dt
 
+from django.utils import timezone
+
 from .models import (
     AgendaItem,
     Attendance,
@@ -65,7 +67,8 @@ THEME_DAY_TEXT = {
     "study": "共学党建知识：", "listen": "共听优秀党课：", "watch": "共看红色影视：",
     "talk": "共谈入党感悟：", "volunteer": "志愿服务：", "other": "主题活动：",
 }
-ABSENCE_REASONS = ["出差", "公务外出", "病假", "下乡督导", "参加上级培训", "事假"]
+ABSENCES = [("duty", "出差"), ("duty", "公务外出"), ("leave", "病假"), ("duty", "下乡督导"),
+            ("duty", "参加上级培训"), ("leave", "事假"), ("other", "家中老人住院陪护")]
 BASES = [
     ("“示例事件”史迹陈列馆", "exhibition", "示例县城关镇红军路12号"),
     ("示例中央苏区纪念馆", "memorial", "示例县苏区大道8号"),
@@ -195,20 +198,26 @@ def load(world):
             f"专题党课：{THEMES[m - 1]}", speaker=speaker, leader_lecture=is_leader))
     StudySession.objects.bulk_create(sessions)
 
-    # --- the roll
+    # --- the roll: taken for every session held by today; a session still to come (a demo
+    # of the current year) has its roll 未点名.
+    today = timezone.localdate()
     roll = []
     for s in sessions:
         for p in members[s.party_org_id]:
             r = rng.random()
-            if r < 0.92:
+            if s.date > today:
+                roll.append(Attendance(session=s, org_id=s.org_id, person=p))
+            elif r < 0.92:
                 roll.append(Attendance(session=s, org_id=s.org_id, person=p,
+                                       status=Attendance.PRESENT,
                                        spoke=s.kind == StudySession.SEMINAR))
             else:
                 makeup = (s.date + dt.timedelta(days=rng.randint(1, 10))
                           if rng.random() < 0.6 else None)
+                absence, reason = rng.choice(ABSENCES)
                 roll.append(Attendance(session=s, org_id=s.org_id, person=p,
-                                       status=Attendance.ABSENT,
-                                       reason=rng.choice(ABSENCE_REASONS), makeup_on=makeup))
+                                       status=Attendance.ABSENT, absence=absence,
+                                       reason=reason, makeup_on=makeup))
     Attendance.objects.bulk_create(roll, batch_size=2000)
 
     # --- red-education bases and services
@@ -247,5 +256,6 @@ def load(world):
         StudyPlan.objects.bulk_create(plans)
         StudySession.objects.bulk_create(sessions)
         Attendance.objects.bulk_create([
-            Attendance(session=s, org_id=s.org_id, person=p)
+            Attendance(session=s, org_id=s.org_id, person=p,
+                       status=Attendance.PRESENT if s.date <= today else Attendance.UNTAKEN)
             for s in sessions for p in omembers[s.party_org_id]])

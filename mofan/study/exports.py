@@ -28,9 +28,16 @@ def _percent(text):
 
 
 def _attendance(s):
-    if not s.expected:
-        return "未点名"
-    return f"{s.attended}/{s.expected}\n{round(100.0 * s.attended / s.expected, 1)}%"
+    label = s.attendance_label
+    return f"{label}\n{s.rate}%" if s.rate is not None else label
+
+
+def _attendance_phrase(values):
+    """``values`` as displayed: "—" when no roll was taken in the year."""
+    value = values["study.attendance_rate"]
+    if value == "—":
+        return "学习活动尚无点名记录"
+    return f"学习活动出勤率{value}%（含补学）"
 
 
 def _content(s):
@@ -57,8 +64,8 @@ def ledger_blocks(organ, year):
         f"{values['study.central_group_sessions']}次、专题研讨{values['study.seminars']}次、"
         f"支部集中学习{values['study.branch_sessions']}次、主题党日"
         f"{values['study.theme_days']}次，讲党课{values['study.party_lectures']}堂"
-        f"（其中领导干部讲党课{values['study.leader_lectures']}堂），学习活动出勤率"
-        f"{_percent(values['study.attendance_rate'])}（含补学）；各党支部全部报送学习计划的月份"
+        f"（其中领导干部讲党课{values['study.leader_lectures']}堂），{_attendance_phrase(values)}；"
+        f"各党支部全部报送学习计划的月份"
         f"{values['study.months_with_plan']}个；红色教育基地提供服务"
         f"{values['study.red_education_sessions']}场、{values['study.red_education_people']}人次。"
         "各次学习活动记录如下。"

@@ -2,13 +2,17 @@ import datetime as dt
 
 from django import forms
 
+from .models import Attendance
 from .services import RollEntry
 
 
 def parse_roll(post, roll) -> tuple[list[RollEntry], list[str]]:
-    """Read the roll page: ``present_<row id>`` ticked = present; when not ticked, the
-    reason and an optional 补学 date; ``spoke_<row id>`` for who spoke."""
+    """Read the roll page: ``status_<row id>`` is 出席 / 缺席 / 未点名; a 缺席 has its
+    ``absence_<row id>`` kind, ``reason_<row id>`` text and maybe ``makeup_<row id>``;
+    ``spoke_<row id>`` for who spoke. With ``rest_present`` (the "其余记为出席" button)
+    everyone still 未点名 is marked 出席."""
     entries, errors = [], []
+    rest_present = bool(post.get("rest_present"))
     for a in roll:
         makeup = None
         raw = post.get(f"makeup_{a.pk}", "").strip()
@@ -17,14 +21,28 @@ def parse_roll(post, roll) -> tuple[list[RollEntry], list[str]]:
                 makeup = dt.date.fromisoformat(raw)
             except ValueError:
                 errors.append(f"{a.person.name}：补学日期“{raw}”无效")
+        status = post.get(f"status_{a.pk}", a.status)
+        if rest_present and status == Attendance.UNTAKEN:
+            status = Attendance.PRESENT
         entries.append(RollEntry(
             person_id=a.person_id,
-            present=post.get(f"present_{a.pk}") == "on",
+            status=status,
+            absence=post.get(f"absence_{a.pk}", ""),
             reason=post.get(f"reason_{a.pk}", ""),
             makeup_on=makeup,
             spoke=post.get(f"spoke_{a.pk}") == "on",
         ))
     return entries, errors
+
+
+def show_entries(roll, entries) -> None:
+    """Put what was posted back on the (unsaved) rows, so a refused roll is shown as the
+    recorder left it rather than as stored."""
+    by_person = {e.person_id: e for e in entries}
+    for a in roll:
+        if e := by_person.get(a.person_id):
+            a.status, a.absence, a.reason = e.status, e.absence, e.reason
+            a.makeup_on, a.spoke = e.makeup_on, e.spoke
 
 
 class AgendaForm(forms.Form):

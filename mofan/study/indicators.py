@@ -10,6 +10,7 @@ from mofan.orgs.models import PartyOrg
 
 from .models import (
     ATTENDED_Q,
+    MARKED_Q,
     Attendance,
     Meeting,
     RedService,
@@ -87,12 +88,17 @@ def _roll(period):
     return _in(Attendance.objects.all(), period, "session__date")
 
 
+def _marked(period):
+    return _roll(period).filter(MARKED_Q)
+
+
 @indicator("study.attendance_rate", "学习活动出勤率（含补学）", "%",
-           sources=lambda organ, period: _roll(period).filter(org__organ=organ))
+           sources=lambda organ, period: _marked(period).filter(org__organ=organ))
 def attendance_rate(organ_ids, period):
-    """(present + absent with 补学 done) / people on the roll, pooled over all sessions."""
-    return per_organ(_roll(period), organ_ids, lambda r: rate(r["attended"], r["expected"]),
-                     expected=Count("id"), attended=Count("id", filter=ATTENDED_Q))
+    """(出席 + 缺席 with 补学 done) / people marked, pooled over all sessions. 未点名
+    rows count in neither term; an organ whose rolls are all untaken has no rate (None)."""
+    return per_organ(_marked(period), organ_ids, lambda r: rate(r["attended"], r["marked"]),
+                     marked=Count("id"), attended=Count("id", filter=ATTENDED_Q))
 
 
 # --- red education -----------------------------------------------------------------

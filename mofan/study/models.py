@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -262,19 +262,25 @@ class StudySession(ScopedModel):
         self.org_id = self.party_org.org_id
         super().save(*args, **kwargs)
 
-    # The labels below read annotations of the list queryset (expected, attended,
-    # opens_with_study), so a list page needs no query per row.
+    # The labels below read annotations of the list queryset (on_roll, marked, attended,
+    # opens_with_study; see ``roll_counts``), so a list page needs no query per row.
     @property
     def attendance_label(self):
-        if getattr(self, "expected", None) is None:
-            return ""
-        return f"{self.attended}/{self.expected}" if self.expected else "未点名"
+        return roll_label(getattr(self, "on_roll", None), getattr(self, "marked", 0),
+                          getattr(self, "attended", 0))
+
+    @property
+    def untaken(self):
+        if getattr(self, "on_roll", None) is None:
+            return None
+        return self.on_roll - self.marked
 
     @property
     def rate(self):
-        if not getattr(self, "expected", 0):
+        """Attendance rate over the people marked; None while nobody is marked."""
+        if not getattr(self, "marked", 0):
             return None
-        return round(100.0 * self.attended / self.expected, 1)
+        return round(100.0 * self.attended / self.marked, 1)
 
     @property
     def first_topic_label(self):
@@ -287,17 +293,70 @@ class StudySession(ScopedModel):
         return "是" if self.leader_lecture else ""
 
 
-ATTENDED_Q = Q(status="present") | Q(status="absent", makeup_on__isnull=False)
+UNTAKEN, PRESENT, ABSENT = "untaken", "present", "absent"
+
+
+def attended_q(prefix=""):
+    """Rows that count as attended: present, or absent with the 补学 done."""
+    return (Q(**{f"{prefix}status": PRESENT})
+            | Q(**{f"{prefix}status": ABSENT, f"{prefix}makeup_on__isnull": False}))
+
+
+def marked_q(prefix=""):
+    """Rows whose attendance has been recorded (出席 or 缺席, not 未点名)."""
+    return ~Q(**{f"{prefix}status": UNTAKEN})
+
+
+ATTENDED_Q = attended_q()
+MARKED_Q = marked_q()
+
+
+def roll_counts(prefix=""):
+    """Aggregates of a roll: ``on_roll`` (everyone on it), ``marked`` (出席 or 缺席) and
+    ``attended`` (出席, or 缺席 with 补学). 未点名 rows count in neither rate term: a roll
+    nobody has taken has no rate ("—"), never 100 %. ``prefix`` is "roll__" from a
+    session queryset, "" from an Attendance queryset."""
+    key = f"{prefix}id"
+    return {"on_roll": Count(key), "marked": Count(key, filter=marked_q(prefix)),
+            "attended": Count(key, filter=attended_q(prefix))}
+
+
+def roll_label(on_roll, marked, attended) -> str:
+    """"9/10", "未点名", "6/7（另3人未点名）" or "无名单" ("" when not annotated)."""
+    if on_roll is None:
+        return ""
+    if not on_roll:
+        return "无名单"
+    if not marked:
+        return "未点名"
+    text = f"{attended}/{marked}"
+    return text if marked == on_roll else f"{text}（另{on_roll - marked}人未点名）"
+
+
+def absence_refusal(status, absence, reason) -> str:
+    """Why an absence may not be recorded like this ("" when it may): 缺席 needs its kind
+    (请假 / 公差 / 其他) and 其他 needs a few words."""
+    if status != ABSENT:
+        return ""
+    if absence not in dict(Attendance.ABSENCE_CHOICES):
+        return "缺席须选择原因：请假、公差或其他"
+    if absence == Attendance.OTHER and not (reason or "").strip():
+        return "缺席原因为“其他”时须填写说明"
+    return ""
 
 
 class Attendance(ScopedModel):
     """One person on a session's roll.
 
-    Attendance rate = (present + absent-with-补学) / rows on the roll, pooled over sessions.
+    A new roll is 未点名 for everyone until the recorder marks each person 出席 or 缺席
+    (缺席 with its kind: 请假 / 公差 / 其他 + text). Attendance rate = (出席 + 缺席 with
+    补学) / people marked, pooled over sessions; 未点名 rows are left out of both terms.
     """
 
-    PRESENT, ABSENT = "present", "absent"
-    STATUS_CHOICES = [(PRESENT, "出席"), (ABSENT, "缺席")]
+    UNTAKEN, PRESENT, ABSENT = UNTAKEN, PRESENT, ABSENT
+    STATUS_CHOICES = [(UNTAKEN, "未点名"), (PRESENT, "出席"), (ABSENT, "缺席")]
+    LEAVE, DUTY, OTHER = "leave", "duty", "other"
+    ABSENCE_CHOICES = [(LEAVE, "请假"), (DUTY, "公差"), (OTHER, "其他")]
 
     session = models.ForeignKey(StudySession, verbose_name="学习活动", on_delete=models.CASCADE,
                                 related_name="roll")
@@ -305,8 +364,10 @@ class Attendance(ScopedModel):
                             editable=False, related_name="+")
     person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT,
                                related_name="study_attendance")
-    status = models.CharField("出勤", max_length=10, choices=STATUS_CHOICES, default=PRESENT)
-    reason = models.CharField("缺席原因", max_length=100, blank=True)
+    status = models.CharField("出勤", max_length=10, choices=STATUS_CHOICES, default=UNTAKEN)
+    absence = models.CharField("缺席原因", max_length=10, choices=ABSENCE_CHOICES, blank=True)
+    reason = models.CharField("缺席说明", max_length=100, blank=True,
+                              help_text="如：病假、下乡督导；原因为“其他”时必填")
     makeup_on = models.DateField("补学日期", null=True, blank=True)
     spoke = models.BooleanField("发言", default=False)
 
@@ -316,11 +377,24 @@ class Attendance(ScopedModel):
         ordering = ["session", "person__sort", "person_id"]
         verbose_name = verbose_name_plural = "出勤记录"
         constraints = [
-            models.UniqueConstraint(fields=["session", "person"], name="attendance_once")
+            models.UniqueConstraint(fields=["session", "person"], name="attendance_once"),
+            # 缺席 always has its kind, and only 缺席 has one.
+            models.CheckConstraint(
+                condition=Q(status=ABSENT, absence__in=["leave", "duty", "other"])
+                | (~Q(status=ABSENT) & Q(absence="")),
+                name="attendance_absence_has_kind"),
+            models.CheckConstraint(condition=~Q(absence="other") | ~Q(reason=""),
+                                   name="attendance_other_absence_explained"),
+            models.CheckConstraint(condition=Q(makeup_on__isnull=True) | Q(status=ABSENT),
+                                   name="attendance_makeup_only_when_absent"),
         ]
 
     def __str__(self):
         return f"{self.person} {self.status_label}"
+
+    def clean(self):
+        if reason := absence_refusal(self.status, self.absence, self.reason):
+            raise ValidationError({"absence": reason})
 
     def save(self, *args, **kwargs):
         self.org_id = self.session.org_id
@@ -328,12 +402,22 @@ class Attendance(ScopedModel):
 
     @property
     def attended(self) -> bool:
-        return self.status == self.PRESENT or self.makeup_on is not None
+        return self.status == PRESENT or (self.status == ABSENT and self.makeup_on is not None)
+
+    @property
+    def absence_label(self) -> str:
+        """"请假：病假", "公差", "其他：家中有事" ("" unless 缺席)."""
+        if self.status != ABSENT:
+            return ""
+        kind = self.get_absence_display()
+        return f"{kind}：{self.reason}" if self.reason else kind
 
     @property
     def status_label(self):
-        if self.status == self.PRESENT:
+        if self.status == PRESENT:
             return "出席"
+        if self.status == UNTAKEN:
+            return "未点名"
         return f"缺席（已补学 {self.makeup_on:%m-%d}）" if self.makeup_on else "缺席"
 
 

@@ -1,7 +1,7 @@
 """Generic list / detail / edit / export / import screens of the study records."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from mofan.core.excel import CellError, Column, Importer
 from mofan.core.params import YearFilter
@@ -9,13 +9,13 @@ from mofan.core.screens import Col, Screens
 from mofan.orgs.models import PartyOrg, Person
 
 from .models import (
-    Attendance,
     Meeting,
     RedBase,
     RedService,
     StudyPlan,
     StudySession,
     first_item_is_study,
+    roll_counts,
 )
 from .services import attendance_totals, build_roll
 
@@ -111,8 +111,9 @@ class StudySessionScreens(Screens):
                Col("attendance_label", "出勤（实到/应到）"), Col("first_topic_label", "第一议题")]
     export_columns = ["date", "kind", "party_org", "theme", "place", "host", "recorder",
                       "speaker", Col("leader_lecture_label", "领导干部讲党课"), "theme_day_form",
-                      "topics", "materials", Col("attended", "实到（含补学）"),
-                      Col("expected", "应到"), Col("rate", "出勤率%"),
+                      "topics", "materials", Col("on_roll", "应到"),
+                      Col("untaken", "未点名"), Col("attended", "实到（含补学）"),
+                      Col("rate", "出勤率%"),
                       Col("first_topic_label", "第一议题")]
     filters = ["kind", "party_org"]
     search = ["theme", "materials", "topics"]
@@ -137,10 +138,7 @@ class StudySessionScreens(Screens):
         # GROUP BY drops Meta.ordering, so order explicitly for stable pages.
         return (
             super().base_queryset().with_first_topic_flag()
-            .annotate(expected=Count("roll"),
-                      attended=Count("roll", filter=Q(roll__status=Attendance.PRESENT)
-                                     | Q(roll__status=Attendance.ABSENT,
-                                         roll__makeup_on__isnull=False)))
+            .annotate(**roll_counts("roll__"))
             .order_by("-date", "-id")
         )
 
@@ -153,7 +151,7 @@ class StudySessionScreens(Screens):
                 new = self.instance.pk is None
                 obj = super().save(commit)
                 if new and commit:
-                    build_roll(obj)  # everyone expected, ticked present; the recorder corrects
+                    build_roll(obj)  # everyone expected, 未点名 until the recorder marks them
                 return obj
 
         return SessionForm

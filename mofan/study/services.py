@@ -16,7 +16,6 @@ from mofan.core.indicators import rate
 from mofan.orgs.models import PartyOrg, Person
 
 from .models import (
-    ATTENDED_Q,
     BRANCH,
     LEADING_GROUP,
     STUDY_PARTY_KINDS,
@@ -26,9 +25,11 @@ from .models import (
     SessionFile,
     StudyPlan,
     StudySession,
+    absence_refusal,
     first_item_is_study,
     next_month,
     previous_month,
+    roll_counts,
 )
 
 # ------------------------------------------------------------------ roll
@@ -48,7 +49,8 @@ def expected_people(party_org: PartyOrg, on: dt.date):
 
 
 def build_roll(session: StudySession) -> int:
-    """Put every expected person on the roll (as present); keeps rows already there."""
+    """Put every expected person on the roll, 未点名 until the recorder marks them; keeps
+    rows already there."""
     have = set(session.roll.values_list("person_id", flat=True))
     rows = [Attendance(session=session, org_id=session.org_id, person=p)
             for p in expected_people(session.party_org, session.date) if p.pk not in have]
@@ -58,54 +60,72 @@ def build_roll(session: StudySession) -> int:
 
 @dataclass
 class RollEntry:
+    """One person as marked on the roll page: ``status`` 出席 / 缺席 / 未点名; a 缺席 has
+    its ``absence`` kind (请假 / 公差 / 其他), a few words in ``reason`` (required for
+    其他) and maybe the date of its 补学."""
+
     person_id: int
-    present: bool
+    status: str
+    absence: str = ""
     reason: str = ""
     makeup_on: dt.date | None = None
     spoke: bool = False
 
 
-def set_roll(session: StudySession, entries: list[RollEntry], *, actor) -> int:
-    """Record the roll as ticked by the recorder. Only people on the roll can be ticked.
+def _roll_state(a: Attendance):
+    return [a.status, a.absence, a.reason, str(a.makeup_on or ""), a.spoke]
 
-    Raises PermissionDenied when the actor may not edit the session, ValidationError for
-    a 补学 date before the session.
+
+def set_roll(session: StudySession, entries: list[RollEntry], *, actor) -> int:
+    """Record the roll as marked by the recorder. Only people on the roll can be marked.
+
+    Raises PermissionDenied when the actor may not edit the session; ValidationError
+    (every problem, one message each, nothing saved) for an unknown status, a 缺席 without
+    its kind, 其他 without a word of explanation, or a 补学 date before the session.
     """
     if not session.can_edit(actor):
         raise PermissionDenied("您无权记录此活动的签到")
     rows = {a.person_id: a for a in session.roll.select_related("person")}
+    statuses = dict(Attendance.STATUS_CHOICES)
     errors = []
     for e in entries:
         if e.person_id not in rows:
             errors.append(f"人员 {e.person_id} 不在本次活动名单中")
-        elif not e.present and e.makeup_on and e.makeup_on < session.date:
-            errors.append(f"{rows[e.person_id].person.name}：补学日期不能早于活动日期")
+            continue
+        name = rows[e.person_id].person.name
+        if e.status not in statuses:
+            errors.append(f"{name}：请选择出席、缺席或未点名")
+        elif reason := absence_refusal(e.status, e.absence, e.reason):
+            errors.append(f"{name}：{reason}")
+        elif e.status == Attendance.ABSENT and e.makeup_on and e.makeup_on < session.date:
+            errors.append(f"{name}：补学日期不能早于活动日期")
     if errors:
         raise ValidationError(errors)
-    before = {str(a.person_id): [a.status, a.reason, str(a.makeup_on or ""), a.spoke]
-              for a in rows.values()}
+    before = {str(pid): _roll_state(a) for pid, a in rows.items()}
     changed = []
     for e in entries:
         a = rows[e.person_id]
-        new = (Attendance.PRESENT if e.present else Attendance.ABSENT,
-               "" if e.present else e.reason.strip()[:100],
-               None if e.present else e.makeup_on, e.spoke)
-        if (a.status, a.reason, a.makeup_on, a.spoke) != new:
-            a.status, a.reason, a.makeup_on, a.spoke = new
+        absent = e.status == Attendance.ABSENT
+        new = (e.status, e.absence if absent else "", e.reason.strip()[:100] if absent else "",
+               e.makeup_on if absent else None, e.spoke and e.status == Attendance.PRESENT)
+        if (a.status, a.absence, a.reason, a.makeup_on, a.spoke) != new:
+            a.status, a.absence, a.reason, a.makeup_on, a.spoke = new
             changed.append(a)
     with transaction.atomic():
-        Attendance.objects.bulk_update(changed, ["status", "reason", "makeup_on", "spoke"])
-        after = {str(a.person_id): [a.status, a.reason, str(a.makeup_on or ""), a.spoke]
-                 for a in rows.values()}
+        Attendance.objects.bulk_update(changed, ["status", "absence", "reason", "makeup_on",
+                                                 "spoke"])
+        after = {str(pid): _roll_state(a) for pid, a in rows.items()}
         record("update", session, label=f"签到：{session}"[:200],
                before={"roll": before}, after={"roll": after})
     return len(changed)
 
 
 def attendance_totals(qs) -> dict:
-    """{expected, attended, rate} over Attendance rows (one query)."""
-    agg = qs.aggregate(expected=Count("id"), attended=Count("id", filter=ATTENDED_Q))
-    return {**agg, "rate": rate(agg["attended"], agg["expected"])}
+    """{on_roll, marked, untaken, attended, rate} over Attendance rows (one query).
+    ``rate`` is None while nobody is marked: an untaken roll has no rate, not 100 %."""
+    agg = qs.aggregate(**roll_counts())
+    return {**agg, "untaken": agg["on_roll"] - agg["marked"],
+            "rate": rate(agg["attended"], agg["marked"]) if agg["marked"] else None}
 
 
 # ------------------------------------------------------------------ plans
@@ -196,13 +216,14 @@ class Cell:
     plan: str = ""  # "", "draft", "filed"
     sessions: int = 0
     theme_days: int = 0
-    expected: int = 0
+    marked: int = 0  # people marked 出席 or 缺席 (未点名 left out)
     attended: int = 0
+    untaken: int = 0  # people on a roll not taken yet
     gaps: list = field(default_factory=list)
 
     @property
     def rate(self):
-        return rate(self.attended, self.expected) if self.expected else None
+        return rate(self.attended, self.marked) if self.marked else None
 
     @property
     def css(self):
@@ -234,8 +255,12 @@ class GridRow:
 
     @property
     def rate(self):
-        expected = sum(c.expected for c in self.cells)
-        return rate(sum(c.attended for c in self.cells), expected) if expected else None
+        marked = sum(c.marked for c in self.cells)
+        return rate(sum(c.attended for c in self.cells), marked) if marked else None
+
+    @property
+    def untaken(self):
+        return sum(c.untaken for c in self.cells)
 
     @property
     def gap_count(self):
@@ -314,7 +339,7 @@ def compliance_grid(organ, year: int, today: dt.date | None = None) -> Grid:
         for a in Attendance.objects.filter(session__org__organ=organ,
                                            session__date__range=(start, end))
         .annotate(m=ExtractMonth("session__date")).values("session__party_org", "m")
-        .annotate(expected=Count("id"), attended=Count("id", filter=ATTENDED_Q))
+        .annotate(**roll_counts())
         .order_by()
     }
     meeting_cells = [MeetingCell(m) for m in range(1, 13)]
@@ -332,8 +357,9 @@ def compliance_grid(organ, year: int, today: dt.date | None = None) -> Grid:
             a = roll.get((po.pk, m), {})
             cell = Cell(month=m, future=dt.date(year, m, 1) > today,
                         plan=plans.get((po.pk, m), ""), sessions=s.get("n", 0),
-                        theme_days=s.get("theme", 0), expected=a.get("expected", 0),
-                        attended=a.get("attended", 0))
+                        theme_days=s.get("theme", 0), marked=a.get("marked", 0),
+                        attended=a.get("attended", 0),
+                        untaken=a.get("on_roll", 0) - a.get("marked", 0))
             if not cell.future:
                 if not cell.plan:
                     cell.gaps.append("无计划")
@@ -358,9 +384,7 @@ def ledger_sessions(organ, year: int):
         StudySession.objects.filter(org__organ=organ, date__range=(start, end))
         .with_first_topic_flag()
         .select_related("party_org", "speaker", "host")
-        .annotate(expected=Count("roll"), attended=Count("roll", filter=Q(
-            roll__status=Attendance.PRESENT) | Q(roll__status=Attendance.ABSENT,
-                                                 roll__makeup_on__isnull=False)))
+        .annotate(**roll_counts("roll__"))
         .order_by("date", "id")
     )
 

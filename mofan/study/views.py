@@ -20,7 +20,7 @@ from mofan.core.screens import visible_or_404
 from mofan.core.views import organs_in_view, requested_year
 
 from . import exports, services
-from .forms import AgendaForm, CopyLastMonthForm, UploadForm, parse_roll
+from .forms import AgendaForm, CopyLastMonthForm, UploadForm, parse_roll, show_entries
 from .models import (
     Attendance,
     Meeting,
@@ -107,9 +107,11 @@ def roll(request, pk):
             else:
                 messages.success(request, f"签到已保存（更新 {changed} 人）。")
                 return redirect("study:roll", pk=session.pk)
+        show_entries(rows, entries)
     return render(request, "study/roll.html", {
         "title": "签到", "session": session, "rows": rows, "can_edit": can_edit,
         "errors": errors, "totals": services.attendance_totals(session.roll.all()),
+        "statuses": Attendance.STATUS_CHOICES, "absences": Attendance.ABSENCE_CHOICES,
     }, status=422 if errors else 200)
 
 

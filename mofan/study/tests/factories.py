@@ -5,6 +5,7 @@ import datetime as dt
 from mofan.orgs.models import PartyOrg, Person
 from mofan.study.models import (
     AgendaItem,
+    Attendance,
     Meeting,
     RedBase,
     RedService,
@@ -38,13 +39,16 @@ def meeting(w, *, study_first=True, date=DAY, org=None):
 
 
 def session(w, *, kind=StudySession.BRANCH, party_org=None, date=DAY, recorder=None,
-            roll=True, **extra):
+            roll=True, taken=False, **extra):
+    """A session with its roll (未点名, as a new session has it; ``taken``: everyone 出席)."""
     po = party_org or w.branch
     extra.setdefault("theme", "全面从严治党")
     s = StudySession.objects.create(kind=kind, party_org=po, date=date, recorder=recorder,
                                     **extra)
     if roll:
         build_roll(s)
+    if taken:
+        s.roll.update(status=Attendance.PRESENT)
     return s
 
 

@@ -18,9 +18,9 @@ def _cell(grid, party_org, month):
 
 def _full_month(world, month):
     f.plan(world, month=dt.date(2025, month, 1))
-    f.session(world, date=dt.date(2025, month, 5))
+    f.session(world, date=dt.date(2025, month, 5), taken=True)
     f.session(world, kind=StudySession.THEME_DAY, theme_day_form="study",
-              date=dt.date(2025, month, 20))
+              date=dt.date(2025, month, 20), taken=True)
 
 
 def test_a_branch_month_with_plan_study_and_theme_day_is_ok(world):
@@ -28,6 +28,16 @@ def test_a_branch_month_with_plan_study_and_theme_day_is_ok(world):
     cell = _cell(compliance_grid(world.organ, 2025, END_OF_YEAR), world.branch, 3)
     assert cell.gaps == [] and cell.css == "ok"
     assert (cell.sessions, cell.theme_days, cell.rate) == (2, 1, 100.0)
+
+
+def test_the_grid_leaves_rolls_not_yet_taken_out_of_the_rate(world):
+    _full_month(world, 3)
+    f.session(world, date=dt.date(2025, 3, 25))  # not taken yet
+    cell = _cell(compliance_grid(world.organ, 2025, END_OF_YEAR), world.branch, 3)
+    assert (cell.marked, cell.untaken, cell.rate) == (4, 2, 100.0)
+    f.session(world, date=dt.date(2025, 4, 5))
+    april = _cell(compliance_grid(world.organ, 2025, END_OF_YEAR), world.branch, 4)
+    assert (april.sessions, april.marked, april.untaken, april.rate) == (1, 0, 2, None)
 
 
 def test_the_grid_flags_a_month_with_no_plan(world):

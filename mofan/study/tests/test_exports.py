@@ -27,7 +27,8 @@ def _document(data):
 
 def _ledger_world(world):
     f.first_topic(world)
-    f.session(world, theme="八扬八治作风建设", materials="《中国共产党支部工作条例（试行）》")
+    f.session(world, theme="八扬八治作风建设", materials="《中国共产党支部工作条例（试行）》",
+              taken=True)
     f.session(world, kind=StudySession.LECTURE, speaker=world.head_person, leader_lecture=True,
               theme="专题党课：全面从严治党")
     f.red_service(world, people=45)

@@ -76,9 +76,9 @@ def test_the_demo_grid_and_the_word_ledger_agree_with_the_indicators(demo):
     branches = [r for r in grid.rows if not r.is_central_group]
     assert sum(r.theme_days for r in branches) == values["study.theme_days"]
     assert grid.coverage_rate == values["study.first_topic_coverage_rate"]
-    expected = sum(c.expected for r in grid.rows for c in r.cells)
+    marked = sum(c.marked for r in grid.rows for c in r.cells)
     attended = sum(c.attended for r in grid.rows for c in r.cells)
-    assert round(100.0 * attended / expected, 1) == values["study.attendance_rate"]
+    assert round(100.0 * attended / marked, 1) == values["study.attendance_rate"]
     gaps = {(r.party_org.name, c.month, g) for r in grid.rows for c in r.cells for g in c.gaps}
     assert gaps == {("机关第二党支部", 2, "无主题党日"), ("机关第二党支部", 11, "计划未报送"),
                     ("文化事业单位党支部", 7, "无计划")}
@@ -135,3 +135,16 @@ def test_indicator_sources_are_the_rows_behind_the_value(world):
     ind = REGISTRY["study.theme_days"]
     assert ind.sources(world.organ, Period.year(2025)).count() == ind.value(
         world.organ.pk, Period.year(2025)) == 1
+
+
+def test_the_attendance_rate_leaves_rolls_not_yet_taken_out(world):
+    f.session(world, taken=True)
+    f.session(world, date=dt.date(2025, 4, 2))  # everyone still 未点名
+    values = REGISTRY["study.attendance_rate"].values([world.organ.pk], Period.year(2025))
+    assert values == {world.organ.pk: 100.0}
+
+
+def test_an_organ_whose_rolls_are_all_untaken_gets_no_attendance_rate_computed(world):
+    # The registry still reads a missing organ as 0 (core.indicators); no 100 % either way.
+    f.session(world)
+    assert REGISTRY["study.attendance_rate"].compute([world.organ.pk], Period.year(2025)) == {}

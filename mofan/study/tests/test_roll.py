@@ -11,20 +11,43 @@ from mofan.study.services import RollEntry, attendance_totals, build_roll, set_r
 from . import factories as f
 
 
-def _roll_post(session, present=(), reasons=None, makeup=None):
+def _roll_post(session, present=(), absent=None, makeup=None):
+    """The phone page's form: ``present`` person ids, ``absent`` {person id: (kind, text)};
+    everyone else left 未点名."""
     data = {}
+    absent = absent or {}
     for a in session.roll.all():
         if a.person_id in present:
-            data[f"present_{a.pk}"] = "on"
-        data[f"reason_{a.pk}"] = (reasons or {}).get(a.person_id, "")
+            data[f"status_{a.pk}"] = "present"
+        elif a.person_id in absent:
+            data[f"status_{a.pk}"] = "absent"
+            data[f"absence_{a.pk}"], data[f"reason_{a.pk}"] = absent[a.person_id]
+        else:
+            data[f"status_{a.pk}"] = "untaken"
         data[f"makeup_{a.pk}"] = (makeup or {}).get(a.person_id, "")
     return data
 
 
-def test_a_new_session_puts_every_branch_member_on_the_roll_as_present(world):
+def test_a_new_session_puts_every_branch_member_on_the_roll_as_not_yet_taken(world):
     s = f.session(world)
     people = set(s.roll.values_list("person__name", "status"))
-    assert people == {("王股长", "present"), ("李干部", "present")}
+    assert people == {("王股长", "untaken"), ("李干部", "untaken")}
+
+
+def test_a_roll_nobody_has_taken_has_no_attendance_rate(world):
+    s = f.session(world)
+    assert attendance_totals(s.roll.all()) == {"on_roll": 2, "marked": 0, "attended": 0,
+                                               "untaken": 2, "rate": None}
+
+
+def test_people_not_yet_marked_count_in_neither_term_of_the_rate(world):
+    f.branch_member(world, world.branch, name="张三")
+    s = f.session(world)
+    set_roll(s, [RollEntry(world.head_person.pk, "present"),
+                 RollEntry(world.member_person.pk, "absent", absence="leave", reason="病假")],
+             actor=world.users["admin"])
+    assert attendance_totals(s.roll.all()) == {"on_roll": 3, "marked": 2, "attended": 1,
+                                               "untaken": 1, "rate": 50.0}
 
 
 def test_people_who_left_before_the_session_are_not_expected(world):
@@ -44,18 +67,72 @@ def test_attendance_rate_counts_present_and_makeup_over_everyone_expected(world)
     third = f.branch_member(world, world.branch, name="张三")
     s = f.session(world)
     set_roll(s, [
-        RollEntry(world.head_person.pk, present=True),
-        RollEntry(world.member_person.pk, present=False, reason="出差",
+        RollEntry(world.head_person.pk, "present"),
+        RollEntry(world.member_person.pk, "absent", absence="duty", reason="出差",
                   makeup_on=dt.date(2025, 3, 20)),
-        RollEntry(third.pk, present=False, reason="病假"),
+        RollEntry(third.pk, "absent", absence="leave", reason="病假"),
     ], actor=world.users["admin"])
-    assert attendance_totals(s.roll.all()) == {"expected": 3, "attended": 2, "rate": 66.7}
+    totals = attendance_totals(s.roll.all())
+    assert (totals["marked"], totals["attended"], totals["rate"]) == (3, 2, 66.7)
+
+
+def test_an_absence_without_a_reason_is_refused_and_nothing_is_saved(world):
+    s = f.session(world)
+    with pytest.raises(ValidationError) as exc:
+        set_roll(s, [RollEntry(world.head_person.pk, "present"),
+                     RollEntry(world.member_person.pk, "absent")], actor=world.users["admin"])
+    assert exc.value.messages == ["李干部：缺席须选择原因：请假、公差或其他"]
+    assert set(s.roll.values_list("status", flat=True)) == {"untaken"}
+
+
+def test_an_absence_for_another_reason_must_say_what_it_was(world):
+    s = f.session(world)
+    with pytest.raises(ValidationError) as exc:
+        set_roll(s, [RollEntry(world.member_person.pk, "absent", absence="other", reason=" ")],
+                 actor=world.users["admin"])
+    assert exc.value.messages == ["李干部：缺席原因为“其他”时须填写说明"]
+    set_roll(s, [RollEntry(world.member_person.pk, "absent", absence="other",
+                           reason="家中老人住院")], actor=world.users["admin"])
+    assert s.roll.get(person=world.member_person).absence_label == "其他：家中老人住院"
+
+
+def test_leave_and_official_duty_need_no_further_words(world):
+    s = f.session(world)
+    set_roll(s, [RollEntry(world.head_person.pk, "absent", absence="leave"),
+                 RollEntry(world.member_person.pk, "absent", absence="duty")],
+             actor=world.users["admin"])
+    assert sorted(a.absence_label for a in s.roll.all()) == ["公差", "请假"]
+
+
+def test_the_database_refuses_an_absence_without_its_kind(world):
+    from django.db import IntegrityError, transaction
+
+    s = f.session(world)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        s.roll.filter(person=world.member_person).update(status=Attendance.ABSENT)
+
+
+def test_marking_someone_back_to_not_taken_clears_the_absence(world):
+    s = f.session(world)
+    admin = world.users["admin"]
+    set_roll(s, [RollEntry(world.member_person.pk, "absent", absence="duty", reason="出差",
+                           makeup_on=dt.date(2025, 3, 20))], actor=admin)
+    set_roll(s, [RollEntry(world.member_person.pk, "untaken", absence="duty", reason="出差")],
+             actor=admin)
+    a = s.roll.get(person=world.member_person)
+    assert (a.status, a.absence, a.reason, a.makeup_on) == ("untaken", "", "", None)
+
+
+def test_an_unknown_status_is_refused(world):
+    s = f.session(world)
+    with pytest.raises(ValidationError):
+        set_roll(s, [RollEntry(world.member_person.pk, "late")], actor=world.users["admin"])
 
 
 def test_a_makeup_date_before_the_session_is_refused(world):
     s = f.session(world)
     with pytest.raises(ValidationError):
-        set_roll(s, [RollEntry(world.member_person.pk, present=False,
+        set_roll(s, [RollEntry(world.member_person.pk, "absent", absence="leave",
                                makeup_on=dt.date(2025, 3, 1))], actor=world.users["admin"])
     assert s.roll.filter(status=Attendance.ABSENT).count() == 0
 
@@ -63,7 +140,7 @@ def test_a_makeup_date_before_the_session_is_refused(world):
 def test_someone_not_on_the_roll_cannot_be_ticked(world):
     s = f.session(world)
     with pytest.raises(ValidationError):
-        set_roll(s, [RollEntry(world.outsider_person.pk, present=True)],
+        set_roll(s, [RollEntry(world.outsider_person.pk, "present")],
                  actor=world.users["admin"])
 
 
@@ -74,17 +151,51 @@ def test_the_recorder_ticks_the_roll_on_the_phone_page(world):
     assert page.status_code == 200
     assert 'name="viewport"' in page.content.decode()
     data = _roll_post(s, present={world.member_person.pk},
-                      reasons={world.head_person.pk: "下乡督导"})
+                      absent={world.head_person.pk: ("duty", "下乡督导")})
     response = client.post(f"/study/sessions/{s.pk}/roll/", data)
     assert response.status_code == 302
     absent = s.roll.get(person=world.head_person)
-    assert (absent.status, absent.reason) == ("absent", "下乡督导")
+    assert (absent.status, absent.absence, absent.reason) == ("absent", "duty", "下乡督导")
     assert AuditLog.objects.filter(object_type="study.studysession", action="update").exists()
+
+
+def test_the_phone_page_refuses_an_absence_without_a_reason_and_keeps_what_was_marked(world):
+    s = f.session(world, recorder=world.member_person)
+    data = _roll_post(s, present={world.member_person.pk},
+                      absent={world.head_person.pk: ("", "")})
+    response = world.client("member").post(f"/study/sessions/{s.pk}/roll/", data)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "王股长：缺席须选择原因：请假、公差或其他" in page
+    mine = s.roll.get(person=world.member_person)
+    assert f'id="status_{mine.pk}_present" value="present" autocomplete="off" checked' in page
+    assert set(s.roll.values_list("status", flat=True)) == {"untaken"}
+
+
+def test_the_rest_present_button_marks_only_those_not_yet_marked(world):
+    s = f.session(world, recorder=world.member_person)
+    data = _roll_post(s, absent={world.head_person.pk: ("leave", "病假")})
+    data["rest_present"] = "1"
+    assert world.client("member").post(f"/study/sessions/{s.pk}/roll/", data).status_code == 302
+    assert dict(s.roll.values_list("person__name", "status")) == {"王股长": "absent",
+                                                                  "李干部": "present"}
+
+
+def test_the_roll_pages_show_not_taken_and_no_rate_before_anyone_is_marked(world):
+    s = f.session(world)
+    client = world.client("admin")
+    for url in (f"/study/sessions/{s.pk}/", f"/study/sessions/{s.pk}/roll/"):
+        page = client.get(url).content.decode()
+        assert "尚未点名，出勤率 —" in page, url
+        assert "100.0%" not in page, url
+    listed = client.get("/study/sessions/").content.decode()
+    assert "未点名" in listed
 
 
 def test_a_bad_makeup_date_on_the_phone_page_is_shown_and_nothing_saved(world):
     s = f.session(world, recorder=world.member_person)
-    data = _roll_post(s, present=set(), makeup={world.head_person.pk: "2025-02-30"})
+    data = _roll_post(s, absent={world.head_person.pk: ("leave", "")},
+                      makeup={world.head_person.pk: "2025-02-30"})
     response = world.client("member").post(f"/study/sessions/{s.pk}/roll/", data)
     assert response.status_code == 422
     assert "补学日期" in response.content.decode()
@@ -96,10 +207,10 @@ def test_a_member_cannot_edit_another_branchs_roll(world):
     f.branch_member(world, other_branch, name="二支部党员")
     s = f.session(world, party_org=other_branch)
     client = world.client("member")
-    data = _roll_post(s, present=set())
+    data = _roll_post(s, present={p.pk for p in other_branch.branch_members.all()})
     assert client.get(f"/study/sessions/{s.pk}/roll/").status_code == 404
     assert client.post(f"/study/sessions/{s.pk}/roll/", data).status_code == 404
-    assert s.roll.filter(status="present").count() == 1
+    assert s.roll.filter(status="untaken").count() == 1
 
 
 def test_a_member_who_is_not_the_recorder_cannot_edit_the_roll(world):
@@ -142,8 +253,8 @@ def test_a_theme_day_needs_its_form_and_a_lecture_its_speaker(world):
 def test_my_study_shows_the_branch_plan_and_only_my_own_attendance(world):
     f.plan(world, month=dt.date(2025, 3, 1))
     s = f.session(world)
-    set_roll(s, [RollEntry(world.head_person.pk, present=False, reason="出差")],
-             actor=world.users["admin"])
+    set_roll(s, [RollEntry(world.head_person.pk, "absent", absence="duty", reason="出差"),
+                 RollEntry(world.member_person.pk, "present")], actor=world.users["admin"])
     page = world.client("member").get("/study/my/?month=2025-03").content.decode()
     assert "学习领悟“两个确立”的决定性意义" in page
     assert "出勤率 100.0%" in page
