@@ -229,20 +229,39 @@ class Screens:
             f = cls.model._meta.get_field(fname)
             if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
                 widgets[fname] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            elif isinstance(f, models.FileField):
+                # Django's default links the current file to its media path, which is never
+                # served; the row's own download link is on its detail page.
+                widgets[fname] = forms.FileInput
         return modelform_factory(cls.model, fields=cls.form_fields, widgets=widgets)
+
+    @classmethod
+    def may_create(cls, user) -> bool:
+        """Whether ``user`` may add a row: the 新增 button is shown, and the new-row form
+        answers, on this one rule."""
+        if cls.owned_by_user_org:
+            return user.role in (ORG_ADMIN, HEAD) and bool(user.org_id)
+        return True
 
     @classmethod
     def prepare_new(cls, obj, user):
         """Hook for fields the form does not carry (e.g. the org of a new row)."""
+        if not cls.may_create(user):
+            raise PermissionDenied(cls.create_refusal)
         if cls.owned_by_user_org:
-            if user.role not in (ORG_ADMIN, HEAD) or not user.org_id:
-                raise PermissionDenied(cls.create_refusal)
             obj.org = user.org
 
     @classmethod
     def save_form(cls, form, user, new):
         """Hook: how a valid form is stored (a ledger item enters its workflow)."""
         return form.save()
+
+    @classmethod
+    def return_url(cls, obj) -> str | None:
+        """Hook: where saving or deleting a row goes back to (and a form's 取消 leads);
+        None for the row's own page after saving and the list after deleting. Rows kept
+        on their parent's page (a campaign's group seats) return there."""
+        return None
 
     @classmethod
     def detail_context(cls, obj, request) -> dict:
@@ -263,7 +282,8 @@ class ScreenView(View):
             "title": s.label(),
             "url_list": url("list"),
             "url_detail": url("detail"),
-            "url_create": url("create") if s.form_fields and s.can_create else "",
+            "url_create": (url("create") if s.form_fields and s.can_create
+                           and s.may_create(self.request.user) else ""),
             "url_edit": url("edit") if s.form_fields else "",
             "url_delete": url("delete") if s.form_fields else "",
             "url_import": url("import") if s.importer else "",
@@ -397,15 +417,21 @@ class FileScreen(ScreenView):
 
 
 class EditScreen(ScreenView):
-    def form(self, obj, data=None, files=None):
-        form = self.screens.form_class(self.request.user)(data, files, instance=obj)
+    def form(self, obj, data=None, files=None, initial=None):
+        form = self.screens.form_class(self.request.user)(data, files, instance=obj,
+                                                          initial=initial)
         scoped_choices(form.fields, self.request.user, edit=True, keep=obj)
         bootstrapify(form.fields)
         return form
 
     def get(self, request, pk=None):
         obj = self.get_editable_object(pk) if pk else self.new_object()
-        return render(request, "core/form.html", self.context(form=self.form(obj), object=obj))
+        # A new row may be started from its parent's page: "new/?campaign=3" fills that in.
+        initial = None if pk else {k: v for k, v in request.GET.items()
+                                   if k in self.screens.form_fields}
+        return render(request, "core/form.html",
+                      self.context(form=self.form(obj, initial=initial), object=obj,
+                                   return_url=self.screens.return_url(obj) if pk else None))
 
     def new_object(self):
         if not self.screens.can_create:
@@ -432,21 +458,25 @@ class EditScreen(ScreenView):
             if not pk:
                 obj.pk = None  # the refused insert was rolled back
             return render(request, "core/form.html",
-                          self.context(form=form, object=obj), status=422)
+                          self.context(form=form, object=obj,
+                                       return_url=self.screens.return_url(obj)), status=422)
         messages.success(request, f"已保存：{obj}")
-        return redirect(self.context()["url_detail"], pk=obj.pk)
+        return redirect(self.screens.return_url(obj) or
+                        reverse(self.context()["url_detail"], args=[obj.pk]))
 
 
 class DeleteScreen(ScreenView):
     def get(self, request, pk):
         obj = self.get_editable_object(pk)
-        return render(request, "core/confirm_delete.html", self.context(object=obj))
+        return render(request, "core/confirm_delete.html",
+                      self.context(object=obj, return_url=self.screens.return_url(obj)))
 
     def post(self, request, pk):
         obj = self.get_editable_object(pk)
+        back = self.screens.return_url(obj)
         if reason := obj.delete_refusal(request.user):
             messages.error(request, reason)
-            return redirect(self.context()["url_detail"], pk=pk)
+            return redirect(back or reverse(self.context()["url_detail"], args=[pk]))
         before, label = snapshot(obj), str(obj)
         try:
             with transaction.atomic():
@@ -455,9 +485,9 @@ class DeleteScreen(ScreenView):
                        object_id=str(pk), label=label, before=before)
         except ProtectedError:
             messages.error(request, f"“{label}”仍被其他记录引用，不能删除。")
-            return redirect(self.context()["url_detail"], pk=pk)
+            return redirect(back or reverse(self.context()["url_detail"], args=[pk]))
         messages.success(request, f"已删除：{label}")
-        return redirect(self.context()["url_list"])
+        return redirect(back or reverse(self.context()["url_list"]))
 
 
 class ImportTemplate(ScreenView):

@@ -1,10 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from mofan.core.files import DOCUMENTS, GeneratedName, UploadCheck
 from mofan.core.masking import mask_phone
 from mofan.core.scoping import COMMITTEE as COMMITTEE_ROLE
-from mofan.core.scoping import ORG_ADMIN, Scope, ScopedModel
+from mofan.core.scoping import ORG_ADMIN, Scope, ScopedModel, ScopedQuerySet
 
 
 class Org(ScopedModel):
@@ -206,21 +208,52 @@ class Person(ScopedModel):
         return self.political_status in self.PARTY_STATUSES
 
 
+class CampaignQuerySet(ScopedQuerySet):
+    """A campaign is kept by its organ's 单位管理员; the 机关工委 and everyone else read it."""
+
+    def editable_by(self, user):
+        if getattr(user, "role", None) != ORG_ADMIN:
+            return self.none()
+        return super().editable_by(user)
+
+
+class CampaignPartQuerySet(ScopedQuerySet):
+    """A 领导小组 seat or a 责任清单 row is edited by whoever may edit its campaign — not by
+    the section or leader it names."""
+
+    def editable_by(self, user):
+        return self.filter(campaign__in=Campaign.objects.editable_by(user).values("pk"))
+
+
+def organ_of(org):
+    """The organ an org belongs to (the organ itself for an organ)."""
+    return org.organ if org.organ_id else org
+
+
+PLAN_FILE_TYPES = (*DOCUMENTS, "doc")
+
+
 class Campaign(ScopedModel):
-    """The organ's 模范机关创建 launch: its 实施方案 and 动员部署会."""
+    """The organ's 模范机关创建 of one year: its 实施方案, 动员部署会, 领导小组 and 责任清单."""
 
     org = models.ForeignKey(Org, verbose_name="机关", on_delete=models.PROTECT)
     year = models.PositiveIntegerField("年度")
     plan_title = models.CharField("实施方案标题", max_length=200)
     plan_doc_no = models.CharField("文号", max_length=60, blank=True)
-    plan_issued_on = models.DateField("印发日期")
-    plan_file = models.FileField("实施方案文件", upload_to="plans/%Y/", blank=True)
+    plan_issued_on = models.DateField("印发日期", null=True, blank=True,
+                                      help_text="方案尚未印发时留空")
+    plan_file = models.FileField(
+        "实施方案文件", upload_to=GeneratedName("campaigns"), blank=True,
+        validators=[UploadCheck(PLAN_FILE_TYPES)],
+        help_text="PDF、Word（doc/docx）或图片，不超过 10 MB；重新选择文件将替换已上传的文件")
     mobilized_on = models.DateField("动员部署会日期", null=True, blank=True)
     approach = models.TextField("工作思路", blank=True)
     measures = models.TextField("主要措施", blank=True)
 
+    objects = CampaignQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year", "org__path"]
         verbose_name = verbose_name_plural = "创建活动"
         constraints = [
             models.UniqueConstraint(fields=["org", "year"], name="campaign_one_per_org_year")
@@ -231,6 +264,31 @@ class Campaign(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("orgs:campaign_detail", args=[self.pk])
+
+    @staticmethod
+    def may_create(user) -> bool:
+        """Only an organ's 单位管理员 starts its campaigns (the 新增 button and the form)."""
+        return (getattr(user, "role", None) == ORG_ADMIN and bool(user.org_id)
+                and organ_of(user.org).kind == Org.ORGAN)
+
+    @classmethod
+    def of_year(cls, org, year):
+        """The campaign of ``org``'s organ for ``year`` (None when there is none)."""
+        return cls.objects.filter(org=organ_of(org), year=year).first()
+
+    def clean(self):
+        if self.year is not None and not 2000 <= self.year <= 2100:
+            raise ValidationError({"year": "年度应在 2000 到 2100 之间"})
+        if (self.org_id and self.year
+                and Campaign.objects.filter(org_id=self.org_id, year=self.year)
+                .exclude(pk=self.pk).exists()):
+            raise ValidationError({"year": f"本机关 {self.year} 年的创建活动已存在"})
+
+    @property
+    def file_download_name(self):
+        ext = self.plan_file.name.rsplit(".", 1)[-1] if "." in self.plan_file.name else "bin"
+        title = "".join("_" if c in '\\/:*?"<>|' else c for c in self.plan_title)
+        return f"{title}.{ext}"
 
 
 class GroupMember(ScopedModel):
@@ -252,12 +310,35 @@ class GroupMember(ScopedModel):
     duty = models.CharField("分工", max_length=200, blank=True)
     sort = models.PositiveIntegerField("排序", default=0)
 
+    objects = CampaignPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["campaign", "sort", "id"]
         verbose_name = verbose_name_plural = "领导小组成员"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign"], condition=models.Q(role="leader"),
+                                    name="group_one_leader"),
+        ]
 
     def __str__(self):
         return f"{self.get_role_display()} {self.person}"
+
+    def clean(self):
+        if not self.campaign_id:
+            return
+        errors = {}
+        if self.person_id and organ_of(self.person.org).pk != self.campaign.org_id:
+            errors["person"] = "领导小组成员应为本机关人员"
+        elif self.person_id and (GroupMember.objects.filter(
+                campaign_id=self.campaign_id, person_id=self.person_id, role=self.role)
+                .exclude(pk=self.pk).exists()):
+            errors["person"] = f"{self.person.name}已是本年度领导小组的{self.get_role_display()}"
+        if self.role == "leader" and (GroupMember.objects.filter(campaign_id=self.campaign_id,
+                                                                 role="leader")
+                                      .exclude(pk=self.pk).exists()):
+            errors["role"] = "领导小组只能有一名组长（第一责任人）"
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         self.org_id = self.campaign.org_id
@@ -286,6 +367,7 @@ class Responsibility(ScopedModel):
     sort = models.PositiveIntegerField("排序", default=0)
 
     scope = Scope(org="org", people=("leader",))
+    objects = CampaignPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "sort", "id"]
@@ -293,3 +375,14 @@ class Responsibility(ScopedModel):
 
     def __str__(self):
         return f"{self.leader or self.org}：{self.work[:20]}"
+
+    def clean(self):
+        if not self.campaign_id:
+            return
+        errors = {}
+        if self.org_id and organ_of(self.org).pk != self.campaign.org_id:
+            errors["org"] = "责任单位应为本机关或其股室、下属单位"
+        if self.leader_id and organ_of(self.leader.org).pk != self.campaign.org_id:
+            errors["leader"] = "责任领导应为本机关人员"
+        if errors:
+            raise ValidationError(errors)

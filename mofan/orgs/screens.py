@@ -1,7 +1,9 @@
+from django.urls import reverse
+
 from mofan.core.excel import CellError, Column, Importer
 from mofan.core.screens import Col, Screens
 
-from .models import Org, PartyOrg, Person
+from .models import Campaign, GroupMember, Org, PartyOrg, Person, Responsibility, organ_of
 
 
 class OrgImporter(Importer):
@@ -95,3 +97,88 @@ class PersonScreens(Screens):
                      "left_on"]
     select_related = ["org", "branch"]
     importer = PersonImporter
+
+
+# ------------------------------------------------------------------ 创建活动
+
+
+class CampaignScreens(Screens):
+    """The organ's campaign of each year. Its 领导小组 and 责任清单 are kept on its page;
+    only the organ's 单位管理员 adds or changes any of it (see CampaignQuerySet)."""
+
+    model = Campaign
+    title = "创建活动"
+    columns = ["year", "org", "plan_title", "plan_doc_no", "plan_issued_on", "mobilized_on"]
+    filters = ["year", "org"]
+    search = ["plan_title", "plan_doc_no"]
+    form_fields = ["year", "plan_title", "plan_doc_no", "plan_issued_on", "plan_file",
+                   "mobilized_on", "approach", "measures"]
+    select_related = ["org"]
+    detail_template = "orgs/campaign_detail.html"
+    create_refusal = "只有本机关的单位管理员可以新增创建活动"
+
+    @classmethod
+    def file_fields(cls):
+        return []  # the plan's file is served by views.plan_file, under a readable name
+
+    @classmethod
+    def may_create(cls, user):
+        return Campaign.may_create(user)
+
+    @classmethod
+    def prepare_new(cls, obj, user):
+        super().prepare_new(obj, user)
+        obj.org = organ_of(user.org)
+
+    @classmethod
+    def detail_context(cls, obj, request):
+        can_edit = obj.can_edit(request.user)
+        next_year = Campaign.objects.filter(org_id=obj.org_id, year=obj.year + 1).first()
+        return {  # ``can_edit`` (the same rule) comes from the generic detail screen
+            "campaign": obj,
+            "group": obj.group.select_related("person", "person__org"),
+            "duties": obj.responsibilities.select_related("org", "leader"),
+            "next_year": next_year,
+            "can_start_next_year": can_edit and next_year is None,
+        }
+
+
+class CampaignPartScreens(Screens):
+    """A 领导小组 seat or a 责任清单 row: added, changed and removed from its campaign's
+    page, to which every form returns."""
+
+    select_related = ["campaign"]
+    anchor = ""  # the part of the campaign's page the row is shown in
+
+    @classmethod
+    def may_create(cls, user):
+        return Campaign.may_create(user)
+
+    @classmethod
+    def return_url(cls, obj):
+        if not obj.campaign_id:
+            return None
+        return reverse("orgs:campaign_detail", args=[obj.campaign_id]) + cls.anchor
+
+
+class GroupMemberScreens(CampaignPartScreens):
+    model = GroupMember
+    title = "领导小组成员"
+    anchor = "#leading-group"
+    columns = ["campaign", "role", "person", "duty"]
+    filters = ["campaign", "role"]
+    form_fields = ["campaign", "role", "person", "duty", "sort"]
+    select_related = ["campaign", "person"]
+    create_refusal = "只有本机关的单位管理员可以调整领导小组"
+
+
+class ResponsibilityScreens(CampaignPartScreens):
+    model = Responsibility
+    title = "责任清单"
+    anchor = "#duty-list"
+    columns = ["campaign", "leader", "org", "work"]
+    filters = ["campaign"]
+    search = ["work"]
+    form_fields = ["campaign", "leader", "org", "work", "sort"]
+    select_related = ["campaign", "leader", "org"]
+    create_refusal = "只有本机关的单位管理员可以调整责任清单"

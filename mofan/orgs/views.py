@@ -1,10 +1,17 @@
+"""Campaign views that are not generic screens: the plan's file, the 责任清单 as .xlsx and
+starting next year's campaign (list, detail and forms are CampaignScreens)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET, require_POST
 
 from mofan.audit.services import record
 from mofan.core.excel import xlsx_bytes, xlsx_response
 from mofan.core.files import file_response
 
+from . import services
 from .models import Campaign
 
 
@@ -15,29 +22,16 @@ def _campaign(request, pk):
         raise Http404("记录不存在或不在您的管理范围内") from exc
 
 
-def campaign_list(request):
-    campaigns = Campaign.objects.visible_to(request.user).select_related("org")
-    return render(request, "orgs/campaign_list.html", {"campaigns": campaigns, "title": "创建活动"})
-
-
-def campaign_detail(request, pk):
-    """The launch, the 领导小组 and the 责任清单 on one page."""
-    campaign = _campaign(request, pk)
-    group = campaign.group.select_related("person", "person__org")
-    duties = campaign.responsibilities.select_related("org", "leader")
-    return render(request, "orgs/campaign_detail.html", {
-        "campaign": campaign, "group": group, "duties": duties, "title": str(campaign),
-    })
-
-
+@require_GET
 def plan_file(request, pk):
     campaign = _campaign(request, pk)
     if not campaign.plan_file:
         raise Http404("没有上传实施方案文件")
     record("export", campaign, label=f"下载实施方案 {campaign}")
-    return file_response(campaign.plan_file)
+    return file_response(campaign.plan_file, campaign.file_download_name)
 
 
+@require_GET
 def responsibility_xlsx(request, pk):
     campaign = _campaign(request, pk)
     rows = [
@@ -50,3 +44,20 @@ def responsibility_xlsx(request, pk):
     content = xlsx_bytes("责任清单", ["序号", "责任领导", "职务", "责任单位/股室", "责任内容"],
                          rows, title=title)
     return xlsx_response(f"{title}.xlsx", content)
+
+
+@require_POST
+def campaign_next_year(request, pk):
+    campaign = _campaign(request, pk)
+    if not campaign.can_edit(request.user):
+        raise PermissionDenied("只有本机关的单位管理员可以开始新一年度的创建活动")
+    try:
+        started = services.start_next_year(campaign, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("orgs:campaign_detail", pk=campaign.pk)
+    note = (f"（{'、'.join(started.left)}已离职，未复制）" if started.left else "")
+    messages.success(request, f"已开始 {started.campaign.year} 年度创建活动：复制领导小组 "
+                              f"{started.seats} 人、责任清单 {started.duties} 项{note}。"
+                              "请填写新一年的实施方案。")
+    return redirect("orgs:campaign_edit", pk=started.campaign.pk)

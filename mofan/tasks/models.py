@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from mofan.core.ledger.models import LedgerItem
+from mofan.orgs.models import Campaign
 
 
 class Task(LedgerItem):
@@ -24,8 +26,9 @@ class Task(LedgerItem):
         ("other", "其他"),
     ]
 
+    # Never typed: the campaign of the organ for the year the task is registered in.
     campaign = models.ForeignKey("orgs.Campaign", verbose_name="创建活动",
-                                 on_delete=models.PROTECT, related_name="tasks")
+                                 on_delete=models.PROTECT, related_name="tasks", editable=False)
     pillar = models.CharField("目标", max_length=20, choices=PILLAR_CHOICES)
     measure = models.CharField("措施", max_length=20, choices=MEASURE_CHOICES, default="other")
     content = models.TextField("任务内容", blank=True)
@@ -37,3 +40,15 @@ class Task(LedgerItem):
 
     def get_absolute_url(self):
         return reverse("tasks:task_detail", args=[self.pk])
+
+    def clean(self):
+        """A task joins its organ's campaign of the year it is registered in."""
+        super().clean()
+        if self.org_id and self.registered_on:
+            year = self.registered_on.year
+            campaign = Campaign.of_year(self.org, year)
+            if campaign is None:
+                raise ValidationError({"registered_on": (
+                    f"本机关没有 {year} 年的创建活动，请先在“创建活动”中新增"
+                    "（或从上一年度的创建活动开始下一年度）")})
+            self.campaign = campaign

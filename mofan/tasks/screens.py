@@ -1,8 +1,7 @@
-from mofan.core.excel import CellError, Column, Importer
+from mofan.core.excel import Column, Importer
 from mofan.core.ledger.importer import LedgerImporter, ledger_columns
 from mofan.core.ledger.views import DEADLINE, LedgerScreens
 from mofan.core.screens import Col
-from mofan.orgs.models import Campaign
 
 from .models import Task
 
@@ -16,14 +15,7 @@ class TaskImporter(LedgerImporter, Importer):
             Column("任务内容", "content", example="每季度开展一次支部书记述职"),
             Column("责任领导", "leader", example="王五"),
         ])
-
-    def prepare_ledger(self, obj):
-        organ = self.user.org.organ_id
-        campaign = Campaign.objects.filter(org_id=organ, year=obj.registered_on.year).first()
-        if campaign is None:
-            raise CellError(f"本机关没有 {obj.registered_on.year} 年的创建活动，请先录入实施方案",
-                            "登记日期")
-        obj.campaign = campaign
+    # The campaign follows the 登记日期's year (Task.clean), as in the form.
 
 
 class TaskScreens(LedgerScreens):
@@ -35,8 +27,7 @@ class TaskScreens(LedgerScreens):
                       Col("state", "状态"), Col("overdue_label", "逾期")]
     extra_filters = ["campaign", "pillar", "measure"]
     search = ["title", "content"]
-    form_fields = ["campaign", "pillar", "measure", "title", "content", "leader",
-                   "registered_on"]
+    form_fields = ["pillar", "measure", "title", "content", "leader", "registered_on"]
     detail_fields = ["campaign", "pillar", "measure", "content", "leader", "registered_on",
                      "org", "owner", "owner_unit", "assigned_on", DEADLINE, "result"]
     select_related = [*LedgerScreens.select_related, "leader"]

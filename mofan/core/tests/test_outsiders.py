@@ -27,11 +27,21 @@ def concrete(route, pk):
     return "/" + route.replace("<int:pk>", str(pk)).replace("<slug:key>", "study")
 
 
-# Objects of the first organ (world.organ) for id URLs that are not generic Screens.
+def _group_member(w):
+    from mofan.orgs.models import GroupMember
+
+    return (GroupMember.objects.filter(campaign=w.campaign).first()
+            or GroupMember.objects.create(campaign=w.campaign, person=w.head_person,
+                                          role="member"))
+
+
+# Objects of the first organ (world.organ) for id URLs that are not generic Screens (or
+# generic Screens whose model the small world has no row of).
 OBJECT_FOR = {
-    "orgs:campaign_detail": lambda w: w.campaign,
     "orgs:responsibility_xlsx": lambda w: w.campaign,
     "orgs:campaign_plan_file": lambda w: w.campaign,
+    "orgs:campaign_next_year": lambda w: w.campaign,
+    **{f"orgs:groupmember_{s}": _group_member for s in ("detail", "edit", "delete")},
     "accounts:user_edit": lambda w: w.users["admin"],
     "accounts:user_role": lambda w: w.users["admin"],
     "accounts:user_reset_password": lambda w: w.users["admin"],

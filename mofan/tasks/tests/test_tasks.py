@@ -40,3 +40,46 @@ def test_import_attaches_tasks_to_the_campaign_of_their_year(world):
     result = TaskImporter(world.users["admin"]).commit(buf)
     assert [e.column for e in result.errors] == ["登记日期"]
     assert Task.objects.count() == 0
+
+
+def _task_form(**extra):
+    return {"pillar": "ethos", "measure": "culture", "title": "建设文化长廊", "content": "",
+            "leader": "", "registered_on": "2025-04-01", **extra}
+
+
+def test_a_task_joins_the_campaign_of_the_year_it_is_registered_in(world):
+    from mofan.orgs.models import Campaign
+
+    later = Campaign.objects.create(org=world.organ, year=2024, plan_title="2024年方案")
+    client = world.client("admin")
+    assert client.post("/tasks/items/new/", _task_form()).status_code == 302
+    assert client.post("/tasks/items/new/", _task_form(
+        title="往年任务", registered_on="2024-06-03")).status_code == 302
+    assert Task.objects.get(title="建设文化长廊").campaign == world.campaign
+    assert Task.objects.get(title="往年任务").campaign == later
+
+
+def test_a_task_of_a_year_without_a_campaign_is_refused_in_chinese(world):
+    response = world.client("admin").post("/tasks/items/new/",
+                                          _task_form(registered_on="2023-05-06"))
+    assert response.status_code == 422
+    assert "本机关没有 2023 年的创建活动" in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def test_a_section_heads_task_joins_his_organs_campaign(world):
+    response = world.client("head").post("/tasks/items/new/", _task_form())
+    assert response.status_code == 302
+    assert Task.objects.get().campaign == world.campaign
+
+
+def test_moving_the_registration_date_to_another_year_moves_the_task_to_that_campaign(world):
+    from mofan.orgs.models import Campaign
+
+    task = first_task(world)
+    earlier = Campaign.objects.create(org=world.organ, year=2024, plan_title="2024年方案")
+    response = world.client("admin").post(f"/tasks/items/{task.pk}/edit/", _task_form(
+        title=task.title, registered_on="2024-12-20"))
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.campaign == earlier
