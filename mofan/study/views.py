@@ -89,6 +89,11 @@ def ledger_docx(request):
 # ------------------------------------------------------------------ roll (phone-sized)
 
 
+# The roll page's buttons, in the order a recorder uses them.
+ROLL_BUTTONS = [(Attendance.PRESENT, "出席"), (Attendance.ABSENT, "缺席"),
+                (Attendance.UNTAKEN, "未点名")]
+
+
 @require_http_methods(["GET", "POST"])
 def roll(request, pk):
     session = _visible(StudySession, request, pk, StudySession.objects.select_related("party_org"))
@@ -111,7 +116,7 @@ def roll(request, pk):
     return render(request, "study/roll.html", {
         "title": "签到", "session": session, "rows": rows, "can_edit": can_edit,
         "errors": errors, "totals": services.attendance_totals(session.roll.all()),
-        "statuses": Attendance.STATUS_CHOICES, "absences": Attendance.ABSENCE_CHOICES,
+        "statuses": ROLL_BUTTONS, "absences": Attendance.ABSENCE_CHOICES,
     }, status=422 if errors else 200)
 
 
