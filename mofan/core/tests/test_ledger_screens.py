@@ -126,6 +126,14 @@ def test_a_member_may_not_register_items(world):
     assert world.client("member").get("/appeals/items/new/").status_code == 403
 
 
+def test_the_new_button_is_shown_only_to_those_who_may_register(world):
+    # Screens.may_create: the button and the form answer on the same rule.
+    for who, shown in (("admin", True), ("head", True), ("committee", False)):
+        page = world.client(who).get("/appeals/items/").content.decode()
+        assert ('href="/appeals/items/new/"' in page) is shown, who
+    assert world.client("committee").get("/appeals/items/new/").status_code == 403
+
+
 def test_contact_is_masked_in_the_detail(world):
     item = appeal(world)
     page = world.client("admin").get(f"/appeals/items/{item.pk}/").content.decode()

@@ -282,3 +282,10 @@ def test_a_head_attached_to_the_organ_itself_reads_but_does_not_keep_the_campaig
     assert "测试实施方案" in page and "编辑实施方案" not in page
     assert client.post(f"/orgs/campaigns/{world.campaign.pk}/next-year/").status_code == 403
     assert client.get("/orgs/campaigns/new/").status_code == 403
+
+
+def test_the_plan_form_never_links_the_stored_file_by_its_media_path(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world.campaign.plan_file.save("方案.pdf", SimpleUploadedFile("方案.pdf", PDF))
+    form = world.client("admin").get(f"/orgs/campaigns/{world.campaign.pk}/edit/")
+    assert world.campaign.plan_file.name not in form.content.decode()
