@@ -1,12 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from mofan.core.files import DOCUMENTS, GeneratedName, UploadCheck
 from mofan.core.masking import mask_phone
 from mofan.core.scoping import COMMITTEE as COMMITTEE_ROLE
-from mofan.core.scoping import ORG_ADMIN, Scope, ScopedModel, ScopedQuerySet
+from mofan.core.scoping import HEAD, ORG_ADMIN, Scope, ScopedModel, ScopedQuerySet
 
 
 class Org(ScopedModel):
@@ -208,8 +209,22 @@ class Person(ScopedModel):
         return self.political_status in self.PARTY_STATUSES
 
 
+def _organ_read_q(user, path):
+    """A 负责人 reads his organ's campaign (its plan, group and duty list: the work his
+    section answers for), whatever section he heads. ``path`` leads to the campaign's org."""
+    if getattr(user, "role", None) != HEAD or not user.is_active or not user.org_id:
+        return None
+    return Q(**{path: organ_of(user.org).pk})
+
+
 class CampaignQuerySet(ScopedQuerySet):
-    """A campaign is kept by its organ's 单位管理员; the 机关工委 and everyone else read it."""
+    """A campaign is kept by its organ's 单位管理员 only; the 机关工委 and the organ's
+    负责人 read it."""
+
+    def visible_to(self, user):
+        extra = _organ_read_q(user, "org_id")
+        return super().visible_to(user) if extra is None else self.filter(
+            self._scope().view_q(user) | extra)
 
     def editable_by(self, user):
         if getattr(user, "role", None) != ORG_ADMIN:
@@ -218,8 +233,13 @@ class CampaignQuerySet(ScopedQuerySet):
 
 
 class CampaignPartQuerySet(ScopedQuerySet):
-    """A 领导小组 seat or a 责任清单 row is edited by whoever may edit its campaign — not by
-    the section or leader it names."""
+    """A 领导小组 seat or a 责任清单 row is read with its campaign and edited by whoever
+    may edit its campaign — not by the section or leader it names."""
+
+    def visible_to(self, user):
+        extra = _organ_read_q(user, "campaign__org_id")
+        return super().visible_to(user) if extra is None else self.filter(
+            self._scope().view_q(user) | extra)
 
     def editable_by(self, user):
         return self.filter(campaign__in=Campaign.objects.editable_by(user).values("pk"))

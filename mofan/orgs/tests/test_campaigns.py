@@ -112,10 +112,15 @@ def test_the_administrator_sees_every_button(world):
     assert "/orgs/campaigns/new/" in _page(world, "admin", "/orgs/campaigns/")
 
 
-def test_a_section_head_does_not_reach_the_campaign(world):
+def test_a_section_head_reads_his_organs_campaign_and_changes_nothing(world):
     client = world.client("head")
-    assert client.get(f"/orgs/campaigns/{world.campaign.pk}/").status_code == 404
+    assert f"/orgs/campaigns/{world.campaign.pk}/" in _page(world, "head", "/orgs/campaigns/")
+    page = _page(world, "head", f"/orgs/campaigns/{world.campaign.pk}/")
+    assert "创建日常工作" in page and "编辑实施方案" not in page and "新增责任" not in page
     assert client.get("/orgs/campaigns/new/").status_code == 403
+    assert client.post(f"/orgs/campaigns/{world.campaign.pk}/next-year/").status_code == 403
+    other = Campaign.objects.get(org=world.other)
+    assert client.get(f"/orgs/campaigns/{other.pk}/").status_code == 404
 
 
 # --- 领导小组
