@@ -287,9 +287,10 @@ class Campaign(ScopedModel):
 
     @staticmethod
     def may_create(user) -> bool:
-        """Only an organ's 单位管理员 starts its campaigns (the 新增 button and the form)."""
+        """Only an organ's 单位管理员 (an account of the organ itself, who then keeps the
+        campaign) starts its campaigns: the 新增 button and the form ask this."""
         return (getattr(user, "role", None) == ORG_ADMIN and bool(user.org_id)
-                and organ_of(user.org).kind == Org.ORGAN)
+                and user.org.kind == Org.ORGAN)
 
     @classmethod
     def of_year(cls, org, year):

@@ -3,7 +3,7 @@ from django.urls import reverse
 from mofan.core.excel import CellError, Column, Importer
 from mofan.core.screens import Col, Screens
 
-from .models import Campaign, GroupMember, Org, PartyOrg, Person, Responsibility, organ_of
+from .models import Campaign, GroupMember, Org, PartyOrg, Person, Responsibility
 
 
 class OrgImporter(Importer):
@@ -128,7 +128,7 @@ class CampaignScreens(Screens):
     @classmethod
     def prepare_new(cls, obj, user):
         super().prepare_new(obj, user)
-        obj.org = organ_of(user.org)
+        obj.org = user.org  # the organ itself (Campaign.may_create)
 
     @classmethod
     def detail_context(cls, obj, request):

@@ -294,3 +294,15 @@ def test_the_plan_form_never_links_the_stored_file_by_its_media_path(world, sett
     world.campaign.plan_file.save("方案.pdf", SimpleUploadedFile("方案.pdf", PDF))
     form = world.client("admin").get(f"/orgs/campaigns/{world.campaign.pk}/edit/")
     assert world.campaign.plan_file.name not in form.content.decode()
+
+
+def test_an_administrator_attached_to_a_section_may_not_start_a_campaign(world):
+    from django.test import Client
+
+    from conftest import make_user
+    from mofan.core.scoping import ORG_ADMIN
+
+    client = Client()
+    client.force_login(make_user("bgs_admin", ORG_ADMIN, world.section))
+    assert client.get("/orgs/campaigns/new/").status_code == 403
+    assert "/orgs/campaigns/new/" not in client.get("/orgs/campaigns/").content.decode()
