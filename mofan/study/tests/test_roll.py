@@ -294,3 +294,12 @@ def test_my_study_says_so_when_the_account_has_no_person(world):
     response = world.client("admin").get("/study/my/")
     assert response.status_code == 200
     assert "没有对应的人员信息" in response.content.decode()
+
+
+def test_the_session_list_shows_a_partly_taken_roll_with_how_many_are_left(world):
+    s = f.session(world)
+    set_roll(s, [RollEntry(world.head_person.pk, "present")], actor=world.users["admin"])
+    f.session(world, roll=False, theme="导入的往年活动")
+    page = world.client("admin").get("/study/sessions/").content.decode()
+    assert "1/1（另1人未点名）" in page
+    assert "无名单" in page
