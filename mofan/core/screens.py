@@ -277,16 +277,16 @@ class ScreenView(View):
         n = s.name()
         ns = self.request.resolver_match.namespace
         url = (lambda suffix: f"{ns}:{n}_{suffix}") if ns else (lambda suffix: f"{n}_{suffix}")
+        may_create = s.may_create(self.request.user)  # new rows by form or by import
         return {
             "screens": s,
             "title": s.label(),
             "url_list": url("list"),
             "url_detail": url("detail"),
-            "url_create": (url("create") if s.form_fields and s.can_create
-                           and s.may_create(self.request.user) else ""),
+            "url_create": url("create") if s.form_fields and s.can_create and may_create else "",
             "url_edit": url("edit") if s.form_fields else "",
             "url_delete": url("delete") if s.form_fields else "",
-            "url_import": url("import") if s.importer else "",
+            "url_import": url("import") if s.importer and may_create else "",
             "url_import_template": url("import_template") if s.importer else "",
             **extra,
         }
@@ -521,7 +521,7 @@ class ImportScreen(ScreenView):
         return render(request, "core/import.html", self.context())
 
     def post(self, request):
-        if request.user.role not in WRITER_ROLES:
+        if request.user.role not in WRITER_ROLES or not self.screens.may_create(request.user):
             raise PermissionDenied("您无权导入此类记录")
         importer = self.screens.importer(request.user)
         if "confirm" in request.POST:

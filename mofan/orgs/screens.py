@@ -172,6 +172,33 @@ class GroupMemberScreens(CampaignPartScreens):
     create_refusal = "只有本机关的单位管理员可以调整领导小组"
 
 
+class ResponsibilityImporter(Importer):
+    """A 责任清单 as offices keep it in Excel, into the campaign of the year given."""
+
+    model = Responsibility
+    title = "责任清单"
+    columns = [
+        Column("年度", "campaign", required=True, example="2025"),
+        Column("责任领导", "leader", example=""),
+        Column("责任单位/股室", "org", required=True, example="办公室"),
+        Column("责任内容", "work", required=True, example="创建活动日常工作、材料汇总"),
+        Column("排序", "sort", example="1"),
+    ]
+
+    def parse_cell(self, column, value):
+        if column.field != "campaign":
+            return super().parse_cell(column, value)
+        text = str(value if value is not None else "").strip().removesuffix("年")
+        if text.endswith(".0"):
+            text = text[:-2]
+        if not text.isdigit():
+            raise CellError(f"“{text}”不是年度，请填写如 2025")
+        campaign = Campaign.objects.editable_by(self.user).filter(year=int(text)).first()
+        if campaign is None:
+            raise CellError(f"本机关没有 {text} 年的创建活动（或您无权调整），请先新增")
+        return campaign
+
+
 class ResponsibilityScreens(CampaignPartScreens):
     model = Responsibility
     title = "责任清单"
@@ -181,4 +208,5 @@ class ResponsibilityScreens(CampaignPartScreens):
     search = ["work"]
     form_fields = ["campaign", "leader", "org", "work", "sort"]
     select_related = ["campaign", "leader", "org"]
+    importer = ResponsibilityImporter
     create_refusal = "只有本机关的单位管理员可以调整责任清单"

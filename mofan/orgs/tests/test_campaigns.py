@@ -306,3 +306,58 @@ def test_an_administrator_attached_to_a_section_may_not_start_a_campaign(world):
     client.force_login(make_user("bgs_admin", ORG_ADMIN, world.section))
     assert client.get("/orgs/campaigns/new/").status_code == 403
     assert "/orgs/campaigns/new/" not in client.get("/orgs/campaigns/").content.decode()
+
+
+# --- 责任清单 from Excel
+
+
+def _sheet(*rows):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["年度", "责任领导", "责任单位/股室", "责任内容", "排序"])
+    for row in rows:
+        ws.append(list(row))
+    buf = BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return buf
+
+
+def test_a_duty_list_is_imported_into_the_campaign_of_its_year(world):
+    from mofan.orgs.screens import ResponsibilityImporter
+
+    result = ResponsibilityImporter(world.users["admin"]).commit(_sheet(
+        (2025, "王股长", "办公室", "考勤“日统计、周通报、月处理”", 2),
+        ("2025年", "", "县图书馆", "文化惠民服务", 3)))
+    assert result.ok, result.errors
+    assert set(world.campaign.responsibilities.values_list("org__name", "work")) == {
+        ("办公室", "创建日常工作"), ("办公室", "考勤“日统计、周通报、月处理”"),
+        ("县图书馆", "文化惠民服务")}
+
+
+def test_a_duty_list_naming_a_year_without_campaign_or_another_organs_unit_imports_nothing(
+        world):
+    from mofan.orgs.screens import ResponsibilityImporter
+
+    result = ResponsibilityImporter(world.users["admin"]).commit(_sheet(
+        (2025, "", "办公室", "可以导入的一行", 1),
+        (2031, "", "办公室", "没有这一年度", 2),
+        (2025, "", "发改办公室", "别的机关的股室", 3)))
+    assert [(e.row, e.column) for e in result.errors] == [(3, "年度"), (4, "责任单位/股室")]
+    assert "本机关没有 2031 年的创建活动" in result.errors[0].reason
+    assert world.campaign.responsibilities.count() == 1
+
+
+def test_only_the_administrator_is_offered_and_allowed_the_duty_import(world):
+    assert "/orgs/campaign-duties/import/" in _page(
+        world, "admin", f"/orgs/campaigns/{world.campaign.pk}/")
+    assert "/orgs/campaign-duties/import/" not in _page(world, "committee",
+                                                       "/orgs/campaign-duties/")
+    upload = SimpleUploadedFile("责任清单.xlsx", _sheet((2025, "", "办公室", "混入", 1)).read())
+    response = world.client("committee").post("/orgs/campaign-duties/import/", {"file": upload})
+    assert response.status_code == 403
+    assert world.campaign.responsibilities.count() == 1
