@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from mofan.audit.services import record, snapshot
+from mofan.core.scoping import ensure_writable
 
 from .models import Campaign, GroupMember, Responsibility
 
@@ -57,6 +58,7 @@ def start_next_year(campaign: Campaign, *, actor) -> NextYear:
                            leader_id=d.leader_id if stays(d.leader) else None,
                            work=d.work, sort=d.sort)
             for d in duties])
+        ensure_writable(new, actor)
         record("create", new, label=f"开始 {year} 年度创建活动（复制自 {campaign.year} 年）",
                after={**snapshot(new), "copied_from": campaign.pk, "group": len(kept),
                       "duties": len(rows), "not_copied": gone})

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mofan.audit.models import AuditLog
+from mofan.core.tests.samples import pdf_bytes
 from mofan.orgs.models import Campaign, GroupMember, Person, Responsibility
 from mofan.orgs.services import start_next_year
 
-PDF = b"%PDF-1.4\n" + b"0" * 64
+PDF = pdf_bytes()
 
 
 def _plan(**extra):
