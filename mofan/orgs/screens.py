@@ -1,4 +1,6 @@
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from mofan.core.excel import CellError, Column, Importer
 from mofan.core.screens import Col, Screens
@@ -153,6 +155,25 @@ class CampaignPartScreens(Screens):
     @classmethod
     def may_create(cls, user):
         return Campaign.may_create(user)
+
+    @classmethod
+    def form_class(cls, user):
+        base = super().form_class(user)
+
+        class PartForm(base):
+            """People who have left are not offered (one already named stays selectable:
+            the generic edit screen keeps a row's current choice)."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                today = timezone.localdate()
+                for name in ("person", "leader"):
+                    if name in self.fields:
+                        field = self.fields[name]
+                        field.queryset = field.queryset.filter(
+                            Q(left_on__isnull=True) | Q(left_on__gte=today))
+
+        return PartForm
 
     @classmethod
     def return_url(cls, obj):

@@ -362,3 +362,9 @@ def test_only_the_administrator_is_offered_and_allowed_the_duty_import(world):
     response = world.client("committee").post("/orgs/campaign-duties/import/", {"file": upload})
     assert response.status_code == 403
     assert world.campaign.responsibilities.count() == 1
+
+
+def test_people_who_have_left_are_not_offered_for_the_group(world):
+    Person.objects.filter(pk=world.member_person.pk).update(left_on=dt.date(2020, 1, 31))
+    form = _page(world, "admin", f"/orgs/campaign-group/new/?campaign={world.campaign.pk}")
+    assert "王股长" in form and "李干部" not in form
