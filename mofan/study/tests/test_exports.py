@@ -140,3 +140,11 @@ def test_the_word_ledger_of_an_organ_without_study_records_says_dash_not_none(wo
     intro = ledger_blocks(world.other, 2025)[0].text
     assert "None" not in intro
     assert "第一议题开篇学习—次（第一议题覆盖率—）" in intro
+
+
+def test_the_word_ledger_says_no_roll_was_taken_rather_than_a_rate(world):
+    f.session(world, theme="尚未点名的学习")
+    text = "".join(_document(ledger_docx(world.organ, 2025, dt.date(2025, 12, 31))).itertext())
+    assert "学习活动尚无点名记录" in text and "出勤率0" not in text
+    assert "第一议题覆盖率—" in text  # no 党组会议 this year: no rate, not 0 %
+    assert "未点名" in text
