@@ -130,3 +130,27 @@ def test_head_accepts_and_submits_an_appeal_without_reloading_the_page(
         # Playwright runs this body in its own greenlet context, which opened its own
         # database connection; close it so the test database can be dropped.
         connections.close_all()
+
+
+def test_the_recorder_takes_the_roll_on_a_phone_marking_one_absence_and_the_rest_present(
+        transactional_db, world, live_server, page):
+    from mofan.study.tests import factories as study
+
+    session = study.session(world, recorder=world.member_person)
+    head_row = session.roll.get(person=world.head_person)
+    base = live_server.url
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, base, "member")
+    page.goto(f"{base}/study/sessions/{session.pk}/roll/")
+    assert "尚未点名" in page.locator("#roll-totals").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click(f"label[for=status_{head_row.pk}_absent]")
+    page.click(f"#roll-{head_row.pk} summary")
+    page.select_option(f"#absence_{head_row.pk}", "duty")
+    page.fill(f"input[name=reason_{head_row.pk}]", "下乡督导")
+    page.click("button[name=rest_present]")
+    page.wait_for_selector(".alert-success")
+    assert dict(session.roll.values_list("person__name", "status")) == {
+        "王股长": "absent", "李干部": "present"}
+    assert "出勤率 50.0%" in page.locator("#roll-totals").inner_text()
+    assert page.console_errors == []
