@@ -358,6 +358,7 @@ def test_only_the_administrator_is_offered_and_allowed_the_duty_import(world):
         world, "admin", f"/orgs/campaigns/{world.campaign.pk}/")
     assert "/orgs/campaign-duties/import/" not in _page(world, "committee",
                                                        "/orgs/campaign-duties/")
+    assert world.client("committee").get("/orgs/campaign-duties/import/").status_code == 403
     upload = SimpleUploadedFile("责任清单.xlsx", _sheet((2025, "", "办公室", "混入", 1)).read())
     response = world.client("committee").post("/orgs/campaign-duties/import/", {"file": upload})
     assert response.status_code == 403
