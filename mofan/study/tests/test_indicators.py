@@ -144,7 +144,6 @@ def test_the_attendance_rate_leaves_rolls_not_yet_taken_out(world):
     assert values == {world.organ.pk: 100.0}
 
 
-def test_an_organ_whose_rolls_are_all_untaken_gets_no_attendance_rate_computed(world):
-    # The registry still reads a missing organ as 0 (core.indicators); no 100 % either way.
+def test_an_organ_whose_rolls_are_all_untaken_has_no_attendance_rate(world):
     f.session(world)
-    assert REGISTRY["study.attendance_rate"].compute([world.organ.pk], Period.year(2025)) == {}
+    assert REGISTRY["study.attendance_rate"].value(world.organ.pk, Period.year(2025)) is None

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0002_campaign_kept_in_the_app'),
-        ('tasks', '0001_initial'),
+        ('tasks', '0002_provisional_deadlines'),
     ]
 
     operations = [
