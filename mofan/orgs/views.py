@@ -10,16 +10,14 @@ from django.views.decorators.http import require_GET, require_POST
 from mofan.audit.services import record
 from mofan.core.excel import xlsx_bytes, xlsx_response
 from mofan.core.files import file_response
+from mofan.core.screens import visible_or_404
 
 from . import services
 from .models import Campaign
 
 
 def _campaign(request, pk):
-    try:
-        return Campaign.objects.visible_to(request.user).select_related("org").get(pk=pk)
-    except Campaign.DoesNotExist as exc:
-        raise Http404("记录不存在或不在您的管理范围内") from exc
+    return visible_or_404(Campaign.objects.select_related("org"), request.user, pk)
 
 
 @require_GET
