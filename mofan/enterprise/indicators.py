@@ -11,6 +11,7 @@ from mofan.core.indicators import count_per_organ, per_organ
 from mofan.core.ledger.indicators import define_indicators
 
 from .models import ChainCommittee, ChainMeeting, Demand, Meeting, SupportRecord, VoucherBatch
+from .money import CENT
 from .services import cadence_gaps
 
 GROUP = "产业链党建与纾困解难"
@@ -80,7 +81,9 @@ def _support(period, q=None):
 
 
 def _sum(qs, organ_ids, field="amount"):
-    return per_organ(qs, organ_ids, lambda r: r["total"] or Decimal("0.00"), total=Sum(field))
+    """Sums in 元 to the 分 (SQLite sums decimals as floats: back to exact cents)."""
+    return per_organ(qs, organ_ids, lambda r: (r["total"] or Decimal(0)).quantize(CENT),
+                     total=Sum(field))
 
 
 def _declare_support(key, label, q=None):

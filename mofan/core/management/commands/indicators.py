@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.json import DjangoJSONEncoder
 
 from mofan.core.indicators import REGISTRY, Period, table
 from mofan.core.views import default_year
@@ -42,7 +43,8 @@ class Command(BaseCommand):
             # One organ asked by its code: its indicators alone, as before.
             single = org and len(organs) == 1 and organs[0].code == org
             self.stdout.write(json.dumps(out[organs[0].code] if single else out,
-                                         ensure_ascii=False, indent=2))
+                                         ensure_ascii=False, indent=2,
+                                         cls=DjangoJSONEncoder))  # amounts: exact, as text
             return
         for o in organs:
             self.stdout.write(f"{o.name} {year} 年度指标")
