@@ -145,6 +145,7 @@ def load_chain_and_support(world, parts, rng):
             minutes="企业逐一反映经营困难，相关部门现场答复，会后建立问题清单。")
         m.enterprises.set(rng.sample(companies, min(5, len(companies))))
 
+    SupportKind.ensure_defaults()
     kinds = {k.code: k for k in SupportKind.objects.all()}
     funds = list(Demand.objects.filter(org=organ, demand_type="funds").order_by("id"))
     records = []

@@ -10,7 +10,15 @@ from mofan.core import indicators
 from mofan.core.indicators import count_per_organ, per_organ
 from mofan.core.ledger.indicators import define_indicators
 
-from .models import ChainCommittee, ChainMeeting, Demand, Meeting, SupportRecord, VoucherBatch
+from .models import (
+    ChainCommittee,
+    ChainMeeting,
+    Demand,
+    Meeting,
+    SupportKind,
+    SupportRecord,
+    VoucherBatch,
+)
 from .money import CENT
 from .services import cadence_gaps
 
@@ -99,10 +107,7 @@ def _declare_support(key, label, q=None):
 
 _declare_support("enterprise.support_amount", "为企业争取支持金额")
 # The kinds the county starts with; a kind added later counts in the total above.
-SUPPORT_KINDS = [("equipment_loan", "设备贷款"), ("caiyuan_credit", "财园信贷通"),
-                 ("finance", "金融支持"), ("power_subsidy", "电费补贴"),
-                 ("voucher", "文旅消费券"), ("other", "其他")]
-for _code, _label in SUPPORT_KINDS:
+for _code, _label, _ in SupportKind.DEFAULTS:
     _declare_support(f"enterprise.support_amount.{_code}", f"为企业争取{_label}金额",
                      Q(kind__code=_code))
 _declare_support("enterprise.financing_amount", "为企业申请设备贷款、财园信贷通、金融支持金额",

@@ -105,6 +105,17 @@ class SupportKind(models.Model):
                                     help_text="设备贷款、财园信贷通、金融支持等为企业争取的融资")
     sort = models.PositiveIntegerField("排序", default=0)
 
+    # The kinds the reference year-end summary names. Written on first use rather than by
+    # a data migration: a freshly migrated database stays empty, as a restore needs it.
+    DEFAULTS = [
+        ("equipment_loan", "设备贷款", True),
+        ("caiyuan_credit", "财园信贷通", True),
+        ("finance", "金融支持", True),
+        ("power_subsidy", "电费补贴", False),
+        ("voucher", "文旅消费券", False),
+        ("other", "其他", False),
+    ]
+
     objects = SupportKindQuerySet.as_manager()
 
     class Meta:
@@ -113,6 +124,15 @@ class SupportKind(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def ensure_defaults(cls):
+        """Create the default kinds if the list was never started (one query once it was)."""
+        if not cls.objects.exists():
+            cls.objects.bulk_create(
+                [cls(code=code, name=name, financing=financing, sort=10 * i)
+                 for i, (code, name, financing) in enumerate(cls.DEFAULTS, 1)],
+                ignore_conflicts=True)
 
 
 class SupportRecord(ScopedModel):

@@ -13,6 +13,7 @@ from .models import (
     Demand,
     Enterprise,
     Meeting,
+    SupportKind,
     SupportRecord,
     VoucherBatch,
 )
@@ -150,6 +151,10 @@ class SupportImporter(Importer):
             return Enterprise.objects.visible_to(self.user)
         return super().related_queryset(model_field)
 
+    def __init__(self, user):
+        super().__init__(user)
+        SupportKind.ensure_defaults()
+
     def prepare(self, obj):
         obj.org_id = self.user.org_id  # rows belong to the importer's own unit, like the form
 
@@ -173,7 +178,13 @@ class SupportRecordScreens(Screens):
 
     @classmethod
     def filterset_class(cls):
+        SupportKind.ensure_defaults()  # the filter and the form list the kinds
         return filterset_with_year(SupportRecord, cls.filters, "date")
+
+    @classmethod
+    def form_class(cls, user):
+        SupportKind.ensure_defaults()
+        return super().form_class(user)
 
 
 class VoucherImporter(Importer):

@@ -88,6 +88,7 @@ def register_demands(request, pk):
 def support_kinds(request):
     """The county's list of support kinds: everyone reads it, the 机关工委 keeps it."""
     can_edit = request.user.role == COMMITTEE
+    SupportKind.ensure_defaults()
     queryset = SupportKind.objects.visible_to(request.user)
     if not can_edit and request.method == "POST":
         raise PermissionDenied("支持类别由机关工委维护")
