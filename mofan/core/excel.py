@@ -297,6 +297,9 @@ class Importer:
         try:
             if not errors:
                 self.prepare(obj)
+            else:  # prepare did not run: the fields it fills (an org ...) cannot be judged
+                bad_fields |= {f.name for f in self.model._meta.fields} - {
+                    c.field for c in self.columns}
             # Model validation still runs on the cells that parsed, so a row reports at once.
             obj.full_clean(exclude=bad_fields or None)
         except CellError as exc:

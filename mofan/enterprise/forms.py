@@ -70,7 +70,13 @@ class SupportKindForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["code"].disabled = True
+        else:  # a blank row left blank is no change
+            self.fields["sort"].required, self.fields["sort"].initial = False, None
         bootstrapify(self.fields, small=True)
+
+    def clean_sort(self):
+        sort = self.cleaned_data.get("sort")
+        return 0 if sort is None else sort
 
 
 SupportKindFormSet = forms.modelformset_factory(SupportKind, form=SupportKindForm, extra=2,

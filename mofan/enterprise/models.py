@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mofan.core.ledger.models import LedgerItem
 from mofan.core.masking import mask_phone
-from mofan.core.scoping import COMMITTEE, DOMAIN_ROLES, Scope, ScopedModel
+from mofan.core.scoping import DOMAIN_ROLES, WRITER_ROLES, Scope, ScopedModel
 
 from .money import yuan
 
@@ -84,14 +84,16 @@ class Demand(LedgerItem):
 
 
 class SupportKindQuerySet(models.QuerySet):
-    """The list of support kinds is one list for the whole county: every domain user reads
-    it, the 机关工委 keeps it (no row of it belongs to an organ)."""
+    """The list of support kinds is one list for the whole county (no row of it belongs to
+    an organ): every domain user reads it, and whoever records support may choose any
+    kind (``editable_by`` is what forms offer). The list itself is kept by the 机关工委
+    only (``views.support_kinds``)."""
 
     def visible_to(self, user):
         return self if getattr(user, "role", None) in DOMAIN_ROLES else self.none()
 
     def editable_by(self, user):
-        return self if getattr(user, "role", None) == COMMITTEE else self.none()
+        return self if getattr(user, "role", None) in WRITER_ROLES else self.none()
 
 
 class SupportKind(models.Model):
