@@ -147,12 +147,16 @@ def load_chain_and_support(world, parts, rng):
 
     SupportKind.ensure_defaults()
     kinds = {k.code: k for k in SupportKind.objects.all()}
+    # A loan answers a company's 贷款贴息 demand, vouchers its 消费券 demand, if it raised one.
+    answers = {"申请贷款贴息": ("equipment_loan", "caiyuan_credit", "finance"),
+               "申请文旅消费券配套资金": ("voucher",)}
     funds = list(Demand.objects.filter(org=organ, demand_type="funds").order_by("id"))
     records = []
 
     def add(code, amount, content, month=None):
         company = rng.choice(companies)
-        answered = next((d for d in funds if d.enterprise_id == company.pk), None)
+        answered = next((d for d in funds if d.enterprise_id == company.pk
+                         and code in answers.get(d.title, ())), None)
         records.append(SupportRecord(
             org=organ, enterprise=company, kind=kinds[code], amount=amount,
             date=_weekday(year, month or rng.randint(1, 12), rng.randint(1, 26)), content=content, demand=answered))

@@ -66,15 +66,15 @@ def in_yi(amount, places=2) -> Decimal | None:
 
 
 def yuan(amount) -> str:
-    """How a page shows an amount: 元 below 1 万, 万元 below 1 亿, else 亿元 (two decimals,
-    trailing zeros kept off): 3,500.5 元 · 23.56 万元 · 1.2 亿元."""
+    """How a page shows an amount, exactly: whole hundreds of 元 in 万元 or 亿元 (950 万元,
+    1.2 亿元), anything finer in 元 with separators (10,738 元, 7,921.62 元)."""
     if amount is None:
         return "—"
     amount = Decimal(amount)
-    if abs(amount) >= YI:
-        return f"{_trim(in_yi(amount, 4))} 亿元"
-    if abs(amount) >= WAN:
-        return f"{_trim(in_wan(amount, 4))} 万元"
+    if amount % 100 == 0 and abs(amount) >= YI:
+        return f"{_trim(amount / YI)} 亿元"
+    if amount % 100 == 0 and abs(amount) >= WAN:
+        return f"{_trim(amount / WAN)} 万元"
     return f"{_trim(amount.quantize(CENT))} 元"
 
 
