@@ -1,6 +1,8 @@
+import re
+
 import django_filters
 
-from mofan.core.excel import CellError, Column, Importer
+from mofan.core.excel import CellError, Column, Importer, RowError
 from mofan.core.ledger.importer import LedgerImporter, ledger_columns
 from mofan.core.ledger.views import DEADLINE, LedgerScreens
 from mofan.core.params import YearFilter
@@ -61,6 +63,58 @@ class EnterpriseScreens(Screens):
 # ------------------------------------------------------------------ 政企座谈
 
 
+class MeetingImporter(Importer):
+    """Past 座谈会 and 政企夜谈 as offices kept them: the attending enterprises by name,
+    separated by 、 or commas, each one of the organ's 联系企业."""
+
+    model = Meeting
+    title = "政企座谈"
+    columns = [
+        Column("日期", "held_on", required=True, example="2025-04-09"),
+        Column("形式", "kind", required=True, example="政企夜谈"),
+        Column("主题", "topic", required=True, example="“政企夜谈”面对面（第3期）"),
+        Column("地点", "place", example="古镇游客中心"),
+        Column("主持领导", "host", example="张三"),  # a person of the organ, by name
+        Column("参会企业", "enterprises", example="示例县古镇旅游开发有限公司、示例县山水旅行社有限公司"),
+        Column("会议纪要", "minutes", example=""),
+    ]
+
+    def parse_cell(self, column, value):
+        if column.field != "enterprises":
+            return super().parse_cell(column, value)
+        names = [n.strip() for n in re.split(r"[、,，;；\n]", str(value or "")) if n.strip()]
+        if not names:
+            return None
+        found = {e.name: e for e in Enterprise.objects.visible_to(self.user).filter(name__in=names)}
+        if missing := [n for n in names if n not in found]:
+            raise CellError(f"找不到联系企业：{'、'.join(missing)}（请先在“联系企业”中登记）")
+        return [found[n] for n in names]
+
+    def build(self, number, values, positions):
+        # The attending enterprises are kept aside: a row is built from its own fields.
+        pos = positions.get("参会企业")
+        raw = values[pos] if pos is not None and pos < len(values) else None
+        values = list(values)
+        if pos is not None and pos < len(values):
+            values[pos] = None
+        obj, errors = super().build(number, values, positions)  # the cell blanked: skipped
+        try:
+            companies = self.parse_cell(self.columns[5], raw)
+        except CellError as exc:
+            errors = [*errors, RowError(number, "参会企业", exc.reason)]
+            return None, errors
+        if obj is not None:
+            obj._companies = companies
+        return obj, errors
+
+    def prepare(self, obj):
+        obj.org_id = self.user.org_id
+
+    def save_object(self, obj):
+        obj.save()
+        obj.enterprises.set(getattr(obj, "_companies", []) or [])
+
+
 class MeetingScreens(Screens):
     model = Meeting
     title = "政企座谈"
@@ -74,6 +128,7 @@ class MeetingScreens(Screens):
     select_related = ["org", "host"]
     owned_by_user_org = True
     detail_template = "enterprise/meeting_detail.html"
+    importer = MeetingImporter
 
     @classmethod
     def filterset_class(cls):

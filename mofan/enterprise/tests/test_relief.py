@@ -132,3 +132,47 @@ def test_relief_meetings_filter_by_year(world, meeting):
     Meeting.objects.create(org=world.organ, kind="forum", held_on="2024-09-01", topic="去年座谈")
     page = world.client("admin").get("/enterprise/meetings/?year=2024").content.decode()
     assert "去年座谈" in page and "文旅企业政企夜谈" not in page
+
+
+MEETING_HEADERS = ["日期", "形式", "主题", "地点", "主持领导", "参会企业", "会议纪要"]
+
+
+def meeting_sheet(*rows):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(MEETING_HEADERS)
+    for r in rows:
+        wb.active.append(list(r))
+    buf = BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    return buf
+
+
+def test_an_import_of_meetings_links_the_attending_enterprises(world, meeting):
+    from mofan.enterprise.screens import MeetingImporter
+
+    result = MeetingImporter(world.users["admin"]).commit(meeting_sheet(
+        ["2025-04-09", "政企夜谈", "第3期", "游客中心", "", "古镇旅游公司、山水旅行社", "纪要"],
+        ["2025-06-09", "座谈会", "第4期", "", "", "", ""]))
+    assert result.ok, result.errors
+    imported = Meeting.objects.get(topic="第3期")
+    assert sorted(imported.enterprises.values_list("name", flat=True)) == ["古镇旅游公司", "山水旅行社"]
+    assert imported.org == world.organ
+    assert not Meeting.objects.get(topic="第4期").enterprises.exists()
+
+
+def test_a_meeting_import_naming_an_unknown_enterprise_commits_nothing(world, meeting):
+    from mofan.enterprise.screens import MeetingImporter
+
+    Enterprise.objects.create(org=world.other, name="发改联系企业")
+    result = MeetingImporter(world.users["admin"]).commit(meeting_sheet(
+        ["2025-04-09", "政企夜谈", "第3期", "", "", "古镇旅游公司", ""],
+        ["2025-06-09", "座谈会", "第4期", "", "", "发改联系企业，不存在公司", ""]))
+    assert not result.ok
+    assert [(e.row, e.column) for e in result.errors] == [(3, "参会企业")]
+    assert "发改联系企业、不存在公司" in result.errors[0].reason
+    assert Meeting.objects.count() == 1  # only the fixture's
