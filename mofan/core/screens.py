@@ -104,8 +104,11 @@ def bootstrapify(fields, small=False, blank_label="请选择"):
         if getattr(f, "empty_label", None) == DASHES:
             f.empty_label = blank_label
         elif isinstance(f, forms.ChoiceField) and not isinstance(f, forms.ModelChoiceField):
+            # A django-filter ChoiceField adds its empty_label to whatever choices it is
+            # given: keep its empty choice out of them, or the list offers "全部" twice.
+            adds_empty = getattr(f, "empty_label", None) is not None
             f.choices = [("", blank_label) if (k, v) == ("", DASHES) else (k, v)
-                         for k, v in f.choices]
+                         for k, v in f.choices if not (adds_empty and k == "")]
         if type(f.widget) is forms.Select:
             fast = FastSelect(attrs=f.widget.attrs)
             fast.choices, fast.is_required = f.choices, f.widget.is_required

@@ -176,3 +176,10 @@ def test_a_meeting_import_naming_an_unknown_enterprise_commits_nothing(world, me
     assert [(e.row, e.column) for e in result.errors] == [(3, "参会企业")]
     assert "发改联系企业、不存在公司" in result.errors[0].reason
     assert Meeting.objects.count() == 1  # only the fixture's
+
+
+def test_the_kind_filter_offers_all_kinds_once(world, meeting):
+    page = world.client("admin").get("/enterprise/meetings/").content.decode()
+    select = page[page.index('name="kind"'):]
+    select = select[:select.index("</select>")]
+    assert select.count('value=""') == 1
