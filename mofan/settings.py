@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     "mofan.appeals",
     "mofan.enterprise",
     "mofan.rectification",
+    "mofan.culture",
+    "mofan.tourism",
 ]
 
 MIDDLEWARE = [

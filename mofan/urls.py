@@ -14,5 +14,7 @@ urlpatterns = [
     path("enterprise/", include("mofan.enterprise.urls")),
     path("rectification/", include("mofan.rectification.urls")),
     path("study/", include("mofan.study.urls")),
+    path("culture/", include("mofan.culture.urls")),
+    path("tourism/", include("mofan.tourism.urls")),
     path("healthz", healthz, name="healthz"),
 ]

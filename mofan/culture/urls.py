@@ -1,0 +1,6 @@
+from .screens import EventScreens
+
+app_name = "culture"
+urlpatterns = [
+    *EventScreens.urls("events"),
+]
