@@ -21,6 +21,9 @@ class EventFilter(django_filters.FilterSet):
         fields = ["kind", "org"]
 
 
+TITLE = "活动名称"
+
+
 class EventImporter(Importer):
     """Events as offices keep them; the projection team's monthly list of screenings
     (one row per village and evening) is the common case, so its columns come first."""
@@ -37,7 +40,7 @@ class EventImporter(Importer):
         Column("观众/参与人数", "audience", example="120"),
         Column("人数口径", "audience_basis", example="估算"),
         Column("承办单位", "organiser", example="县电影放映队"),
-        Column("活动名称", "title", example="（空着则按类型、地点和影片生成）"),
+        Column(TITLE, "title", example="（空着则按类型、地点和影片生成）"),
         Column("地点", "venue", example="村文化广场"),
         Column("结束日期", "end_date", example=""),
         Column("备注", "notes", example=""),
@@ -50,6 +53,17 @@ class EventImporter(Importer):
         obj.org = user.org
         if not obj.title and obj.kind:
             obj.title = generated_title(obj)
+
+
+    def build(self, number, values, positions):
+        obj, errors = super().build(number, values, positions)
+        if any(e.column for e in errors):
+            # The unit (and a title left empty) are filled only for a row whose cells
+            # parsed: their "required" is a consequence of the cell errors.
+            pos = positions.get(TITLE)
+            generated = pos is None or pos >= len(values) or values[pos] in (None, "")
+            errors = [e for e in errors if e.column and not (generated and e.column == TITLE)]
+        return obj, errors
 
 
 def generated_title(event):

@@ -105,7 +105,12 @@ class FigureImporter(Importer):
 
         if filled(REVENUE) and filled(REVENUE_WAN):
             return None, [RowError(number, REVENUE_WAN, "收入只填“元”或“万元”其中一列")]
-        return super().build(number, values, positions)
+        obj, errors = super().build(number, values, positions)
+        if any(e.column for e in errors):
+            # The unit and organ are filled only for a row whose cells parsed: their
+            # "required" is a consequence of the cell errors, not a problem of its own.
+            errors = [e for e in errors if e.column]
+        return obj, errors
 
     def _read_rows(self, ws, result):
         result = super()._read_rows(ws, result)
