@@ -98,13 +98,8 @@ class MonthRow:
         return growth({1: self.revenue}, {1: self.revenue_last})
 
 
-def year_table(organ, year, scenic_area=None):
-    """Month by month figures of a year beside the year before, and the year's totals
-    with growth over the months present in both."""
-    rows = MonthlyFigure.objects.filter(organ=organ, month__year__in=(year - 1, year))
-    rows = rows.filter(scenic_area=scenic_area) if scenic_area else rows.filter(
-        scenic_area__isnull=True)
-    by = {(r.month.year, r.month.month): r for r in rows}
+def _table(by, year):
+    """by: {(year, month): MonthlyFigure} → (12 MonthRows, totals with growth)."""
     months = []
     for m in range(1, 13):
         now, last = by.get((year, m)), by.get((year - 1, m))
@@ -119,3 +114,30 @@ def year_table(organ, year, scenic_area=None):
         totals[f"{measure}_growth"] = growth(this, last)
     totals["revenue_wan"] = wan(totals["revenue"])
     return months, totals
+
+
+def year_tables(organs, year):
+    """For each organ, in one query: the county's months of ``year`` beside the year
+    before with totals, and each scenic area's totals of the year ([(area, totals)])."""
+    rows = (MonthlyFigure.objects.filter(organ__in=organs, month__year__in=(year - 1, year))
+            .select_related("scenic_area"))
+    grouped, areas = {}, {}
+    for r in rows:
+        grouped.setdefault((r.organ_id, r.scenic_area_id), {})[(r.month.year, r.month.month)] = r
+        if r.scenic_area_id:
+            areas[r.scenic_area_id] = r.scenic_area
+    result = []
+    for organ in organs:
+        months, totals = _table(grouped.get((organ.pk, None), {}), year)
+        spots = sorted((a for a in areas.values() if (organ.pk, a.pk) in grouped),
+                       key=lambda a: a.name)
+        result.append({"organ": organ, "months": months, "totals": totals,
+                       "areas": [(a, _table(grouped[(organ.pk, a.pk)], year)[1]) for a in spots]})
+    return result
+
+
+def year_table(organ, year):
+    """The county's months of a year beside the year before, and the year's totals with
+    growth over the months present in both."""
+    block = year_tables([organ], year)[0]
+    return block["months"], block["totals"]

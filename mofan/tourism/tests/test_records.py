@@ -171,7 +171,7 @@ def _grow(world, n, start):
     spot = area(world, f"景区{start}")
     MonthlyFigure.objects.bulk_create(
         MonthlyFigure(org=world.organ, organ=world.organ, scenic_area=spot, visitors=i,
-                      month=dt.date(2000 + i // 12, 1 + i % 12, 1)) for i in range(n))
+                      month=dt.date(2025 - i // 12, 1 + i % 12, 1)) for i in range(n))
     Honour.objects.bulk_create(
         Honour(org=world.organ, level=Honour.CITY, title=f"荣誉{i}", recipient_kind="county",
                recipient="本县", awarded_on=dt.date(2025, 1, 1)) for i in range(n))
@@ -192,4 +192,4 @@ def test_pages_run_the_same_queries_for_few_and_many_rows(world):
     _grow(world, 10, 0)
     small = [_queries(client, u) for u in URLS]
     _grow(world, 190, 1)
-    assert [_queries(client, u) for u in URLS[:4]] == small[:4]
+    assert [_queries(client, u) for u in URLS] == small
