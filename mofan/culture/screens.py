@@ -40,7 +40,7 @@ class EventImporter(Importer):
         Column("观众/参与人数", "audience", example="120"),
         Column("人数口径", "audience_basis", example="估算"),
         Column("承办单位", "organiser", example="县电影放映队"),
-        Column(TITLE, "title", example="（空着则按类型、地点和影片生成）"),
+        Column(TITLE, "title", example=""),  # empty: made from kind, place and film
         Column("地点", "venue", example="村文化广场"),
         Column("结束日期", "end_date", example=""),
         Column("备注", "notes", example=""),

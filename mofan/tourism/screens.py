@@ -125,6 +125,47 @@ class FigureImporter(Importer):
         return result
 
 
+class OwnedImporter(Importer):
+    """Rows that belong to the importer's own unit, like the ones he adds by form."""
+
+    def prepare(self, obj):
+        owner_only(self.user)
+        obj.org = self.user.org
+
+    def build(self, number, values, positions):
+        obj, errors = super().build(number, values, positions)
+        if any(e.column for e in errors):
+            errors = [e for e in errors if e.column]  # the unit is filled for parsed rows only
+        return obj, errors
+
+
+class ScenicAreaImporter(OwnedImporter):
+    model = ScenicArea
+    title = "景区"
+    columns = [
+        Column("景区名称", "name", required=True, example="示例山景区"),
+        Column("等级", "grade", example="国家4A级"),
+        Column("所在乡镇", "township", example="云顶镇"),
+        Column("备注", "notes", example=""),
+    ]
+
+
+class HonourImporter(OwnedImporter):
+    model = Honour
+    title = "文旅荣誉"
+    columns = [
+        Column("级别", "level", required=True, example="省级"),
+        Column("荣誉名称", "title", required=True, example="“百城百夜”文旅消费季活动"),
+        Column("获得者类别", "recipient_kind", required=True, example="本县"),
+        Column("获得者", "recipient", required=True, example="示例县"),
+        Column("授予单位", "awarding_body", example="省文化和旅游厅"),
+        Column("获得日期", "awarded_on", required=True, example="2025-12-15"),
+        Column("名次范围", "rank_scope", example="全省"),  # 全省 / 全市; empty: not a placing
+        Column("名次", "rank", example="12"),
+        Column("备注", "notes", example=""),
+    ]
+
+
 class ScenicAreaScreens(Screens):
     model = ScenicArea
     title = "景区"
@@ -134,6 +175,7 @@ class ScenicAreaScreens(Screens):
     form_fields = ["name", "grade", "township", "notes"]
     select_related = ["org"]
     owned_by_user_org = True
+    importer = ScenicAreaImporter
 
 
 class MonthlyFigureScreens(Screens):
@@ -185,6 +227,7 @@ class HonourScreens(Screens):
                    "awarded_on", "rank_scope", "rank", "notes"]
     select_related = ["org"]
     owned_by_user_org = True
+    importer = HonourImporter
 
     @classmethod
     def filterset_class(cls):

@@ -193,3 +193,42 @@ def test_pages_run_the_same_queries_for_few_and_many_rows(world):
     small = [_queries(client, u) for u in URLS]
     _grow(world, 190, 1)
     assert [_queries(client, u) for u in URLS] == small
+
+
+# --- honours and scenic areas from Excel
+
+HONOUR_HEADERS = ["级别", "荣誉名称", "获得者类别", "获得者", "授予单位", "获得日期", "名次范围", "名次"]
+
+
+def test_honours_import_with_their_placings(world):
+    from mofan.tourism.screens import HonourImporter
+
+    rows = [["国家级", "全国乡村旅游重点村", "村", "法水村", "文化和旅游部", "2025-08-26", "", ""],
+            ["省级", "“百城百夜”文旅消费季", "本县", "示例县", "省文化和旅游厅", "2025-12-15",
+             "全省", 12]]
+    result = HonourImporter(world.users["admin"]).commit(sheet(rows, HONOUR_HEADERS))
+    assert result.ok
+    assert [h.placing for h in Honour.objects.order_by("awarded_on")] == ["", "全省第 12 名"]
+    assert value("tourism.best_rank_province", world.organ) == 12
+
+
+def test_an_honour_sheet_with_a_bad_row_imports_nothing(world):
+    from mofan.tourism.screens import HonourImporter
+
+    rows = [["国家级", "全国乡村旅游重点村", "村", "法水村", "", "2025-08-26", "", ""],
+            ["部级", "某荣誉", "本县", "示例县", "", "2025-08-26", "", ""],       # row 3: level
+            ["省级", "某评比", "本县", "示例县", "", "2025-08-26", "", 3]]         # row 4: no scope
+    result = HonourImporter(world.users["admin"]).commit(sheet(rows, HONOUR_HEADERS))
+    assert {(e.row, e.column) for e in result.errors} == {(3, "级别"), (4, "名次范围")}
+    assert not Honour.objects.exists()
+
+
+def test_scenic_areas_import_with_grade_by_its_chinese_name(world):
+    from mofan.tourism.models import ScenicArea
+    from mofan.tourism.screens import ScenicAreaImporter
+
+    rows = [["示例山景区", "国家4A级", "云顶镇"], ["龙潭漂流", "", "南山镇"]]
+    result = ScenicAreaImporter(world.users["head"]).commit(sheet(rows, ["景区名称", "等级", "所在乡镇"]))
+    assert result.ok
+    assert sorted(ScenicArea.objects.values_list("name", "grade", "org")) == [
+        ("示例山景区", "4A", world.section.pk), ("龙潭漂流", "", world.section.pk)]
