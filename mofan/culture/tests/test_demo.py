@@ -60,3 +60,21 @@ def _fingerprint(seed):
 def test_demo_events_are_the_same_for_the_same_seed(db):
     first = _fingerprint(3)
     assert first == _fingerprint(3) and first != _fingerprint(4)
+
+
+def test_the_export_of_the_films_of_the_year_sums_to_the_indicator(demo):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from mofan.core.indicators import REGISTRY
+
+    client = Client()
+    client.force_login(User.objects.get(username="wgxlj_admin"))
+    year = default_year()
+    response = client.get(f"/culture/events/?kind=film&year={year}&export=xlsx")
+    ws = load_workbook(BytesIO(response.content)).active
+    column = [c.value for c in ws[1]].index("场次")
+    shows = sum(row[column] for row in ws.iter_rows(min_row=2, values_only=True))
+    bureau = Org.objects.get(code="wgxlj")
+    assert shows == REGISTRY["culture.films_to_villages"].value(bureau.pk, Period.year(year)) > 900
