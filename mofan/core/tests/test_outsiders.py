@@ -9,8 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from mofan.accounts.middleware import PUBLIC_PREFIXES
 from mofan.core.tests import ledger_factories
-from mofan.enterprise.tests import factories as enterprise_factories
 from mofan.culture.tests import factories as culture_factories
+from mofan.enterprise.tests import factories as enterprise_factories
 from mofan.orgs.models import Campaign, Org
 from mofan.study.tests import factories as study_factories
 from mofan.tourism.tests import factories as tourism_factories
