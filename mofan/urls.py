@@ -14,5 +14,6 @@ urlpatterns = [
     path("enterprise/", include("mofan.enterprise.urls")),
     path("rectification/", include("mofan.rectification.urls")),
     path("study/", include("mofan.study.urls")),
+    path("attendance/", include("mofan.attendance.urls")),
     path("healthz", healthz, name="healthz"),
 ]

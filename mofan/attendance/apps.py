@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class AttendanceConfig(AppConfig):
+    name = "mofan.attendance"
+    label = "attendance"
+    verbose_name = "效能型：考勤"
+
+    def ready(self):
+        from mofan.core import nav
+        from mofan.core.scoping import COMMITTEE, HEAD, MEMBER, ORG_ADMIN
+
+        admins = [COMMITTEE, ORG_ADMIN, HEAD]
+        nav.add_section("attendance", "考勤", 30)
+        nav.register("attendance", "考勤日统计", "attendance:daily", roles=admins)
+        nav.register("attendance", "导入打卡记录", "attendance:import", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "我的考勤", "attendance:mine", roles=[MEMBER, HEAD, ORG_ADMIN])

@@ -1,0 +1,133 @@
+"""Attendance actions called by views, commands and tasks."""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q
+
+from mofan.audit.services import record
+from mofan.core.files import extension
+
+from . import parsing
+from .importing import import_file
+from .models import DayStat, ImportRun
+
+ALLOWED = ("xlsx", "xls", "csv")
+SIGNATURES = {"xlsx": b"PK\x03\x04", "xls": b"\xd0\xcf\x11\xe0"}
+
+
+def check_attendance_upload(upload) -> None:
+    if upload is None:
+        raise ValidationError("请选择要导入的文件")
+    name = os.path.basename(upload.name or "")
+    ext = extension(name)
+    if ext not in ALLOWED:
+        raise ValidationError(f"“{name}”的类型不支持，只能导入 .xlsx、.xls 或 .csv 文件")
+    if upload.size == 0:
+        raise ValidationError(f"“{name}”是空文件")
+    if upload.size > settings.MOFAN_ATTENDANCE_MAX_BYTES:
+        raise ValidationError(f"“{name}”太大，请按月拆分后导入")
+    head = upload.read(8)
+    upload.seek(0)
+    if ext in SIGNATURES and not head.startswith(SIGNATURES[ext]):
+        raise ValidationError(f"“{name}”的内容与扩展名不符")
+
+
+def start_import(organ, upload, user, *, source="", dry_run=False) -> ImportRun:
+    """Store the upload and queue its import; the page then polls the run's progress."""
+    check_attendance_upload(upload)
+    run = ImportRun(org=organ, source=source[:40], filename=os.path.basename(upload.name)[:200],
+                    dry_run=dry_run, created_by=user)
+    run.file.save(f"{organ.code}-{os.urandom(8).hex()}.{extension(upload.name)}",
+                  ContentFile(upload.read()), save=False)
+    run.save()
+    enqueue(run)
+    return run
+
+
+def enqueue(run: ImportRun) -> None:
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+
+
+def confirm_import(run: ImportRun, user) -> ImportRun:
+    """After a clean dry run: the same file, for real."""
+    real = ImportRun.objects.create(org=run.org, source=run.source, filename=run.filename,
+                                    file=run.file.name, dry_run=False, created_by=user)
+    enqueue(real)
+    return real
+
+
+def execute_run(run_id: int) -> str:
+    """The task body: import the run's file, keeping progress and the outcome on the run.
+    The import is one transaction, so a run interrupted by a worker restart left nothing
+    behind and is simply run again."""
+    run = ImportRun.objects.select_related("org").get(pk=run_id)
+    if run.status in (ImportRun.DONE, ImportRun.REJECTED):
+        return run.status
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.RUNNING, progress=5)
+
+    def progress(pct):
+        ImportRun.objects.filter(pk=run.pk).update(progress=min(pct, 99))
+
+    try:
+        with run.file.open("rb") as f:
+            data = f.read()
+        report = import_file(run.org, data, run.filename, source=run.source,
+                             dry_run=run.dry_run, user=run.created_by, run=run,
+                             progress=progress)
+    except parsing.FileError as exc:
+        _finish(run, ImportRun.FAILED, reason=str(exc))
+        return "failed"
+    except Exception as exc:
+        _finish(run, ImportRun.FAILED, reason=f"导入时发生错误：{type(exc).__name__}，请联系系统管理员")
+        raise
+    status = ImportRun.REJECTED if report.errors else ImportRun.DONE
+    _finish(run, status, read=report.read, imported=report.imported,
+            duplicates=report.duplicates, rejected=report.rejected,
+            errors=[[r, why] for r, why in report.errors[:1000]])
+    return status
+
+
+def _finish(run, status, **fields):
+    ImportRun.objects.filter(pk=run.pk).update(status=status, progress=100, **fields)
+    if status == ImportRun.FAILED:
+        record("import", run, success=False, label=f"导入考勤失败 {run.filename}",
+               after={"reason": fields.get("reason", "")}, user=run.created_by)
+
+
+def requeue_interrupted() -> int:
+    """Runs queued or running when the worker stopped, whose task no longer waits: queue
+    them again. Called as the worker starts (`make demo`), when no task can be running, so
+    a task left "running" by a killed worker is queued anew; the import being one
+    transaction, the interrupted attempt left nothing behind."""
+    from django_tasks_db.models import DBTaskResult
+
+    live = {str(a) for a in DBTaskResult.objects.filter(status="READY")
+            .values_list("args_kwargs", flat=True)}
+    n = 0
+    for run in ImportRun.objects.filter(status__in=[ImportRun.PENDING, ImportRun.RUNNING]):
+        if str({"args": [run.pk], "kwargs": {}}) not in live:
+            with transaction.atomic():
+                ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.PENDING, progress=0)
+                enqueue(run)
+            n += 1
+    return n
+
+
+def unit_day_counts(stats) -> list[dict]:
+    """Per unit of one day: due, attended and each anomaly, and the attendance rate."""
+    rows = (stats.values("org_id", "org__name", "org__path").order_by("org__path")
+            .annotate(due=Count("id", filter=Q(due=True)),
+                      present=Count("id", filter=Q(due=True, attended=True)),
+                      **{s: Count("id", filter=Q(status=s)) for s in DayStat.ANOMALIES},
+                      leave=Count("id", filter=Q(status__in=[DayStat.LEAVE, DayStat.TRIP]))))
+    out = []
+    for r in rows:
+        r["rate"] = round(100.0 * r["present"] / r["due"], 1) if r["due"] else None
+        out.append(r)
+    return out

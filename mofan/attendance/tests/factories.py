@@ -1,0 +1,71 @@
+"""Small export files and people for attendance tests (conftest ``world``)."""
+
+import csv
+import datetime as dt
+import io
+
+import openpyxl
+
+from mofan.orgs.models import Person
+
+# 2025-10-09 is a Thursday; 10-01..10-08 is the 国庆/中秋 holiday, 10-11 (Sat) a 调休 workday.
+THU = dt.date(2025, 10, 9)
+
+
+def people(w):
+    """王股长 (办公室, 工号 A001) and 李干部 (文物股, UserId u-li) of the world's organ."""
+    w.head_person.staff_no = "A001"
+    w.head_person.save()
+    w.member_person.app_user_id = "u-li"
+    w.member_person.save()
+    return w.head_person, w.member_person
+
+
+def csv_bytes(rows, encoding="utf-8-sig", title=True) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    if title:
+        writer.writerow(["原始打卡记录 报表生成时间：2025-10-31 18:00"])
+        writer.writerow([])
+    writer.writerow(["姓名", "工号", "部门", "打卡时间", "打卡结果"])
+    for r in rows:
+        writer.writerow(r)
+    return buf.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(list(r))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def daily_xlsx(rows, two_row=True, spaced=False) -> bytes:
+    """A DingTalk 每日统计 sheet: title row, then a (two-row merged) header."""
+    s = " " if spaced else ""
+    head = ["姓名", "部门", "工号", "UserId", "日期", "班次"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["每日统计 统计日期：2025-10-01 至 2025-10-31 报表生成时间：2025-11-01 09:00"])
+    if two_row:
+        top = head + [f"上班{s}1{s}", "", f"下班{s}1{s}", "", "关联的审批单"]
+        below = [""] * len(head) + ["打卡时间", "打卡结果", "打卡时间", "打卡结果", ""]
+        ws.append(top)
+        ws.append(below)
+        for col in (7, 9):
+            ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
+    else:
+        ws.append(head + [f"上班{s}1{s}打卡时间", "上班1打卡结果", f"下班{s}1{s}打卡时间",
+                          "下班1打卡结果", "关联的审批单"])
+    for r in rows:
+        ws.append(list(r))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def twin(w, name="王股长", org=None):
+    return Person.objects.create(name=name, gender="M", org=org or w.other_section)
