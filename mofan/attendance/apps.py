@@ -8,6 +8,11 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         from mofan.core import nav
+        from mofan.core.calendar.services import schedule_entered
+
+        from .services import on_schedule_entered
+
+        schedule_entered.connect(on_schedule_entered, dispatch_uid="attendance_recompute")
         from mofan.core.scoping import COMMITTEE, HEAD, MEMBER, ORG_ADMIN
 
         admins = [COMMITTEE, ORG_ADMIN, HEAD]

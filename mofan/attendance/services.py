@@ -131,3 +131,54 @@ def unit_day_counts(stats) -> list[dict]:
         r["rate"] = round(100.0 * r["present"] / r["due"], 1) if r["due"] else None
         out.append(r)
     return out
+
+
+def stats_range(organ):
+    """The first and last day the organ has statistics for, or (None, None)."""
+    from django.db.models import Max, Min
+
+    r = DayStat.objects.filter(organ=organ).aggregate(lo=Min("date"), hi=Max("date"))
+    return r["lo"], r["hi"]
+
+
+def rules_changed(organ, since) -> int:
+    """After a schedule or the policy changed from ``since`` on: recompute that range only."""
+    from .stats import recompute
+
+    lo, hi = stats_range(organ)
+    if hi is None or hi < since:
+        return 0
+    return recompute(organ, max(lo, since), hi)
+
+
+def save_absence(absence, *, actor=None) -> None:
+    """Store an approved leave or trip, expand it and recompute its days."""
+    from .importing import expand
+    from .stats import recompute
+
+    absence.full_clean()
+    organ = absence.person.org.organ
+    with transaction.atomic():
+        absence.save()
+        expand(absence, organ)
+        record("create", absence, user=actor)
+        recompute(organ, absence.start, absence.end)
+
+
+def on_schedule_entered(sender, org, year, **kwargs) -> int:
+    """The calendar's year was entered: recompute the provisional statistics of that year
+    for the organs under ``org``."""
+    import datetime as dt
+
+    from mofan.orgs.models import Org
+
+    from .stats import recompute
+
+    organs = Org.objects.filter(kind=Org.ORGAN, path__startswith=org.path)
+    n = 0
+    for organ in organs:
+        days = DayStat.objects.filter(organ=organ, date__year=year)
+        if days.exists():
+            lo, hi = stats_range(organ)
+            n += recompute(organ, max(lo, dt.date(year, 1, 1)), min(hi, dt.date(year, 12, 31)))
+    return 0  # the count the signal sums is of ledger items, not of person-days
