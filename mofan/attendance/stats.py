@@ -86,8 +86,8 @@ SELECT person_id, org_id, organ_id, date,
          WHEN early > 0 THEN 'early'
          ELSE 'normal' END,
     n, first_min, last_min, late, early, CASE WHEN n = 0 THEN 0 ELSE missing END,
-    CASE WHEN kind = 'workday' AND x_day = 0 THEN 1 ELSE 0 END,
-    CASE WHEN n > 0 THEN 1 ELSE 0 END,
+    (kind = 'workday' AND x_day = 0),
+    (n > 0),
     provisional
 FROM (
   SELECT b.*, {late} AS late, {early} AS early, {missing} AS missing
