@@ -278,3 +278,82 @@ class DayStat(ScopedModel):
     @property
     def last(self):
         return hhmm(self.last_min)
+
+
+class SpotCheck(ScopedModel):
+    """抽查: the office checks a unit on the spot; it appears in the week's bulletin."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="被抽查单位", on_delete=models.CASCADE,
+                            related_name="+")
+    date = models.DateField("日期")
+    time = models.TimeField("时间")
+    present = models.TextField("在岗人员", blank=True)
+    absent = models.TextField("不在岗人员", blank=True)
+    findings = models.TextField("发现的问题", blank=True)
+    checked_by = models.CharField("抽查人", max_length=60, blank=True)
+
+    scope = Scope(org="org")
+
+    class Meta:
+        ordering = ["-date", "-time"]
+        verbose_name = verbose_name_plural = "考勤抽查"
+
+    def __str__(self):
+        return f"{self.date} {self.org} 抽查"
+
+
+class Bulletin(ScopedModel):
+    """A published 周通报: its figures frozen at publication. A correction is a new
+    version beside it; both stay readable."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="机关", on_delete=models.CASCADE,
+                            related_name="+")
+    week = models.DateField("周一")
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    content = models.JSONField("内容")
+    reason = models.CharField("更正原因", max_length=200, blank=True)
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    scope = Scope(org="org")
+
+    class Meta:
+        ordering = ["-week", "-version"]
+        verbose_name = verbose_name_plural = "考勤周通报"
+        constraints = [models.UniqueConstraint(fields=["org", "week", "version"],
+                                               name="att_bulletin_version_once")]
+
+    def __str__(self):
+        return f"{self.week:%Y-%m-%d} 周考勤通报（第 {self.version} 版）"
+
+
+class MonthCase(ScopedModel):
+    """月处理: one person's month, the handling the rules suggest and the one decided."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.CASCADE,
+                            related_name="+")
+    person = models.ForeignKey("orgs.Person", verbose_name="人员", on_delete=models.CASCADE,
+                               related_name="+")
+    month = models.DateField("月份")
+    late = models.PositiveSmallIntegerField("迟到", default=0)
+    severe_late = models.PositiveSmallIntegerField("严重迟到", default=0)
+    early = models.PositiveSmallIntegerField("早退", default=0)
+    missing = models.PositiveSmallIntegerField("缺卡", default=0)
+    absent = models.PositiveSmallIntegerField("旷工", default=0)
+    suggestion = models.CharField("建议处理", max_length=40, blank=True)
+    decision = models.CharField("实际处理", max_length=200, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+
+    scope = Scope(org="org", people=("person",))
+
+    class Meta:
+        ordering = ["-month", "org__path", "person_id"]
+        verbose_name = verbose_name_plural = "考勤月处理"
+        constraints = [models.UniqueConstraint(fields=["person", "month"],
+                                               name="att_monthcase_once")]
+
+    def __str__(self):
+        return f"{self.person} {self.month:%Y年%m月} {self.suggestion}"

@@ -122,13 +122,13 @@ def requeue_interrupted() -> int:
 def unit_day_counts(stats) -> list[dict]:
     """Per unit of one day: due, attended and each anomaly, and the attendance rate."""
     rows = (stats.values("org_id", "org__name", "org__path").order_by("org__path")
-            .annotate(due=Count("id", filter=Q(due=True)),
-                      present=Count("id", filter=Q(due=True, attended=True)),
-                      **{s: Count("id", filter=Q(status=s)) for s in DayStat.ANOMALIES},
+            .annotate(n_due=Count("id", filter=Q(due=True)),
+                      n_present=Count("id", filter=Q(due=True, attended=True)),
+                      **{f"n_{s}": Count("id", filter=Q(status=s)) for s in DayStat.ANOMALIES},
                       leave=Count("id", filter=Q(status__in=[DayStat.LEAVE, DayStat.TRIP]))))
     out = []
     for r in rows:
-        r["rate"] = round(100.0 * r["present"] / r["due"], 1) if r["due"] else None
+        r["rate"] = round(100.0 * r["n_present"] / r["n_due"], 1) if r["n_due"] else None
         out.append(r)
     return out
 
