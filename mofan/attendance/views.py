@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from mofan.core.params import month_param
+from mofan.core.params import YEAR_MAX, YEAR_MIN, month_param
 from mofan.core.scoping import COMMITTEE, HEAD, ORG_ADMIN
 from mofan.core.views import organs_in_view
 
-from . import services
+from . import background, services
 from .models import DayStat, ImportRun
 from .parsing import FileError
 
@@ -32,10 +32,12 @@ def _organ_choice(request, roles=(COMMITTEE, ORG_ADMIN)):
 
 
 def _day(request) -> dt.date:
+    """?date=2025-10-09 within the years the system is about, else today."""
     try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
+        day = dt.date.fromisoformat(str(request.GET.get("date", "")).strip())
     except ValueError:
         return timezone.localdate()
+    return day if YEAR_MIN <= day.year <= YEAR_MAX else timezone.localdate()
 
 
 @require_GET
@@ -62,7 +64,7 @@ def import_view(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
-            run = services.start_import(organ, upload, request.user,
+            run = background.start_import(organ, upload, request.user,
                                         source=request.POST.get("source", "").strip(),
                                         dry_run=request.POST.get("dry_run") == "1")
         except (ValidationError, FileError) as exc:
@@ -81,7 +83,7 @@ def import_status(request, pk):
         raise Http404
     if request.method == "POST" and run.dry_run and run.status == ImportRun.DONE \
             and not run.rejected and run.can_edit(request.user):
-        real = services.confirm_import(run, request.user)
+        real = background.confirm_import(run, request.user)
         return redirect("attendance:import_status", real.pk)
     template = ("attendance/_import_progress.html" if request.htmx
                 else "attendance/import_status.html")

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 
+from mofan.attendance.models import ImportRun
 from mofan.orgs.models import Person
 
 # 2025-10-09 is a Thursday; 10-01..10-08 is the 国庆/中秋 holiday, 10-11 (Sat) a 调休 workday.
@@ -69,3 +70,10 @@ def daily_xlsx(rows, two_row=True, spaced=False) -> bytes:
 
 def twin(w, name="王股长", org=None):
     return Person.objects.create(name=name, gender="M", org=org or w.other_section)
+
+
+# Id URLs of attendance for the outsider walk (core/tests/test_outsiders.py).
+OBJECT_FOR = {
+    "attendance:import_status": lambda w: ImportRun.objects.get_or_create(
+        org=w.organ, filename="打卡.csv", defaults={"status": ImportRun.DONE})[0],
+}

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mofan.attendance import services
+from mofan.attendance import background as services
 from mofan.attendance.models import ImportRun, Punch
 
 from .factories import csv_bytes, people

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mofan.accounts.middleware import PUBLIC_PREFIXES
+from mofan.attendance.tests import factories as attendance_factories
 from mofan.core.tests import ledger_factories
 from mofan.enterprise.tests import factories as enterprise_factories
 from mofan.orgs.models import Campaign, Org
@@ -49,6 +50,7 @@ OBJECT_FOR = {
     **study_factories.OBJECT_FOR,
     **ledger_factories.OBJECT_FOR,
     **enterprise_factories.OBJECT_FOR,
+    **attendance_factories.OBJECT_FOR,
 }
 EXTRA_OBJECTS = []  # later modules extend: (url name, factory)
 

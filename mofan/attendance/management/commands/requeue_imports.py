@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from mofan.attendance.services import requeue_interrupted
+from mofan.attendance.background import requeue_interrupted
 
 
 class Command(BaseCommand):
