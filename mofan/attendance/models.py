@@ -357,3 +357,41 @@ class MonthCase(ScopedModel):
 
     def __str__(self):
         return f"{self.person} {self.month:%Y年%m月} {self.suggestion}"
+
+
+class Explanation(ScopedModel):
+    """补卡 / 情况说明: a member explains an anomaly of a day; the unit head approves (the
+    day is corrected) or rejects with a reason."""
+
+    FORGOT, FAILURE, OUTSIDE, OTHER = "forgot", "failure", "outside", "other"
+    KIND_CHOICES = [(FORGOT, "在岗忘记打卡"), (FAILURE, "系统或设备故障"),
+                    (OUTSIDE, "外出办公（公出）"), (OTHER, "其他")]
+    PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+    STATE_CHOICES = [(PENDING, "待审批"), (APPROVED, "已同意"), (REJECTED, "已驳回")]
+    org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.CASCADE,
+                            related_name="+", editable=False)
+    person = models.ForeignKey("orgs.Person", verbose_name="人员", on_delete=models.CASCADE,
+                               related_name="+", editable=False)
+    date = models.DateField("日期")
+    kind = models.CharField("情况", max_length=10, choices=KIND_CHOICES)
+    time = models.TimeField("应打卡时间", null=True, blank=True,
+                            help_text="补卡时填写实际到岗或离岗的时间")
+    part = models.CharField("时段", max_length=3, choices=Absence.PART_CHOICES, default="day",
+                            help_text="外出办公的时段")
+    reason = models.CharField("说明", max_length=300)
+    state = models.CharField("状态", max_length=10, choices=STATE_CHOICES, default=PENDING,
+                             editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
+    decision_reason = models.CharField("审批意见", max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    scope = Scope(org="org", people=("person",))
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = verbose_name_plural = "考勤情况说明"
+
+    def __str__(self):
+        return f"{self.person} {self.date} {self.get_kind_display()}"
