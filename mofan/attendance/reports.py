@@ -99,11 +99,13 @@ def bulletin_docx(b: Bulletin) -> bytes:
 
 
 def bulletin_xlsx(b: Bulletin) -> bytes:
+    """One table: each unit's line (its rate), then the named anomalies."""
     c = b.content
-    rows = [[u["unit"], u["due"], u["present"], _rate(u["rate"])] for u in c["units"]]
-    rows += [[], ["单位", "姓名", *[label for _, label in ANOMALY_LABELS]]]
-    rows += [[n["unit"], n["name"], *[n[s] for s, _ in ANOMALY_LABELS]] for n in c["named"]]
-    return xlsx_bytes("周通报", ["单位", "应出勤", "实出勤", "出勤率"], rows, title=_title(c))
+    blank = [""] * len(ANOMALY_LABELS)
+    rows = [[u["unit"], "（单位出勤）", *blank, _rate(u["rate"])] for u in c["units"]]
+    rows += [[n["unit"], n["name"], *[n[s] for s, _ in ANOMALY_LABELS], ""] for n in c["named"]]
+    return xlsx_bytes("周通报", ["单位", "姓名", *[label for _, label in ANOMALY_LABELS], "出勤率"],
+                      rows, title=_title(c))
 
 
 # ------------------------------------------------------------------ 月处理

@@ -6,7 +6,14 @@ import io
 
 import openpyxl
 
-from mofan.attendance.models import ImportRun
+from mofan.attendance.models import (
+    Bulletin,
+    Explanation,
+    ImportRun,
+    MonthCase,
+    Schedule,
+    SpotCheck,
+)
 from mofan.orgs.models import Person
 
 # 2025-10-09 is a Thursday; 10-01..10-08 is the 国庆/中秋 holiday, 10-11 (Sat) a 调休 workday.
@@ -76,4 +83,31 @@ def twin(w, name="王股长", org=None):
 OBJECT_FOR = {
     "attendance:import_status": lambda w: ImportRun.objects.get_or_create(
         org=w.organ, filename="打卡.csv", defaults={"status": ImportRun.DONE})[0],
+    "attendance:bulletin_docx": lambda w: _bulletin(w),
+    "attendance:bulletin_xlsx": lambda w: _bulletin(w),
+    "attendance:case_decide": lambda w: MonthCase.objects.get_or_create(
+        org=w.section, person=w.head_person, month=dt.date(2025, 10, 1))[0],
+    "attendance:explanation_decide": lambda w: Explanation.objects.get_or_create(
+        org=w.other_section, person=w.member_person, date=THU, kind=Explanation.OTHER,
+        reason="系统故障")[0],
 }
+
+
+def _spot_check(w):
+    return SpotCheck.objects.get_or_create(org=w.section, date=THU, time=dt.time(9))[0]
+
+
+def _schedule(w):
+    return Schedule.objects.get_or_create(org=w.organ, effective_from=dt.date(2025, 1, 1))[0]
+
+
+for _action in ("detail", "edit", "delete"):
+    OBJECT_FOR[f"attendance:spotcheck_{_action}"] = _spot_check
+    OBJECT_FOR[f"attendance:schedule_{_action}"] = _schedule
+
+
+def _bulletin(w):
+    from mofan.attendance.reports import week_summary
+
+    return Bulletin.objects.get_or_create(org=w.organ, week=dt.date(2025, 10, 6),
+                                          defaults={"content": week_summary(w.organ, THU)})[0]

@@ -88,3 +88,13 @@ def test_a_decision_is_kept_with_who_and_when_and_audited(world, week):
     case.refresh_from_db()
     assert (case.decision, case.decided_by) == ("已提醒谈话", world.users["admin"])
     assert AuditLog.objects.filter(object_type="attendance.monthcase").exists()
+
+
+def test_the_bulletin_workbook_lists_unit_rates_and_named_people(world, week):
+    import openpyxl
+
+    b = reports.publish(world.organ, MON, actor=world.users["admin"])
+    ws = openpyxl.load_workbook(io.BytesIO(reports.bulletin_xlsx(b))).active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert ["办公室", "（单位出勤）", None, None, None, None, None, "40.0%"] in values
+    assert any(r[1] == "王股长" and r[2] == 2 for r in values)
