@@ -23,5 +23,9 @@ class AttendanceConfig(AppConfig):
         nav.register("attendance", "考勤月处理", "attendance:month", roles=[COMMITTEE, ORG_ADMIN])
         nav.register("attendance", "情况说明审批", "attendance:explanations", roles=admins)
         nav.register("attendance", "考勤抽查", "attendance:spotcheck_list", roles=admins)
+        nav.register("attendance", "请假与出差", "attendance:absence_list", roles=admins)
         nav.register("attendance", "作息时间", "attendance:schedule_list", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "考勤规则", "attendance:policy_list", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "导入列对应", "attendance:columnmapping_list",
+                     roles=[COMMITTEE, ORG_ADMIN])
         nav.register("attendance", "我的考勤", "attendance:mine", roles=[MEMBER, HEAD, ORG_ADMIN])

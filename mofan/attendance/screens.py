@@ -2,7 +2,7 @@
 
 from mofan.core.screens import Screens
 
-from .models import Schedule, SpotCheck
+from .models import Absence, ColumnMapping, Policy, Schedule, SpotCheck
 
 
 class SpotCheckScreens(Screens):
@@ -32,3 +32,55 @@ class ScheduleScreens(Screens):
         obj = form.save()
         rules_changed(obj.org, obj.effective_from)
         return obj
+
+
+class PolicyScreens(Screens):
+    model = Policy
+    title = "考勤规则"
+    columns = ["org", "grace_minutes", "severe_late_minutes", "talk_after", "criticise_absent"]
+    form_fields = ["org", "grace_minutes", "severe_late_minutes", "talk_after", "criticise_absent"]
+    select_related = ["org"]
+
+    @classmethod
+    def save_form(cls, form, user, new):
+        from .services import rules_changed, stats_range
+
+        obj = form.save()
+        lo, _ = stats_range(obj.org)
+        if lo:
+            rules_changed(obj.org, lo)
+        return obj
+
+
+class AbsenceScreens(Screens):
+    model = Absence
+    title = "请假与出差"
+    columns = ["person", "kind", "start", "end", "part", "note"]
+    export_columns = ["person", "kind", "start", "end", "part", "note", "source"]
+    form_fields = ["person", "kind", "start", "end", "part", "note"]
+    filters = ["kind", "part"]
+    search = ["person__name", "note"]
+    sortable = ["start"]
+    select_related = ["person"]
+
+    @classmethod
+    def save_form(cls, form, user, new):
+        from .importing import expand
+        from .stats import recompute
+
+        obj = form.save()
+        organ = obj.person.org.organ
+        expand(obj, organ)
+        recompute(organ, obj.start, obj.end)
+        return obj
+
+
+class ColumnMappingScreens(Screens):
+    """Per export source: {"表头": "字段"}, fields name, staff_no, user_id, dept, at, date,
+    time, approval, shift, 上班1 … 下班3 (see parsing.ALIASES)."""
+
+    model = ColumnMapping
+    title = "导入列对应"
+    columns = ["org", "source", "mapping"]
+    form_fields = ["org", "source", "mapping"]
+    select_related = ["org"]

@@ -1,7 +1,13 @@
 from django.urls import path
 
 from . import views
-from .screens import ScheduleScreens, SpotCheckScreens
+from .screens import (
+    AbsenceScreens,
+    ColumnMappingScreens,
+    PolicyScreens,
+    ScheduleScreens,
+    SpotCheckScreens,
+)
 
 app_name = "attendance"
 
@@ -20,4 +26,7 @@ urlpatterns = [
     path("mine/explain/", views.explain, name="explain"),
     *SpotCheckScreens.urls("spot-checks"),
     *ScheduleScreens.urls("schedules"),
+    *PolicyScreens.urls("policies"),
+    *AbsenceScreens.urls("absences"),
+    *ColumnMappingScreens.urls("mappings"),
 ]

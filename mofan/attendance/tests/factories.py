@@ -7,10 +7,13 @@ import io
 import openpyxl
 
 from mofan.attendance.models import (
+    Absence,
     Bulletin,
+    ColumnMapping,
     Explanation,
     ImportRun,
     MonthCase,
+    Policy,
     Schedule,
     SpotCheck,
 )
@@ -101,9 +104,24 @@ def _schedule(w):
     return Schedule.objects.get_or_create(org=w.organ, effective_from=dt.date(2025, 1, 1))[0]
 
 
+def _policy(w):
+    return Policy.objects.get_or_create(org=w.organ)[0]
+
+
+def _absence(w):
+    return Absence.objects.get_or_create(person=w.head_person, kind="事假", start=THU, end=THU)[0]
+
+
+def _mapping(w):
+    return ColumnMapping.objects.get_or_create(org=w.organ, source="赣政通")[0]
+
+
 for _action in ("detail", "edit", "delete"):
     OBJECT_FOR[f"attendance:spotcheck_{_action}"] = _spot_check
     OBJECT_FOR[f"attendance:schedule_{_action}"] = _schedule
+    OBJECT_FOR[f"attendance:policy_{_action}"] = _policy
+    OBJECT_FOR[f"attendance:absence_{_action}"] = _absence
+    OBJECT_FOR[f"attendance:columnmapping_{_action}"] = _mapping
 
 
 def _bulletin(w):

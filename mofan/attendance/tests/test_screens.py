@@ -61,3 +61,14 @@ def test_a_member_cannot_approve_their_own_explanation(world):
     r = world.client("member").post(reverse("attendance:explanation_decide", args=[e.pk]),
                                     {"approve": "1"})
     assert r.status_code == 404
+
+
+def test_a_leave_entered_on_the_screen_excuses_the_day(world):
+    recompute(world.organ, THU, THU)
+    r = world.client("admin").post(reverse("attendance:absence_create"), {
+        "person": world.head_person.pk, "kind": "病假", "start": str(THU), "end": str(THU),
+        "part": "day", "note": ""})
+    assert r.status_code == 302
+    from mofan.attendance.models import DayStat
+
+    assert DayStat.objects.get(person=world.head_person, date=THU).status == DayStat.LEAVE
