@@ -141,6 +141,14 @@ def recompute(organ: Org, start: dt.date, end: dt.date) -> int:
         expand_plan(organ, start, end)
         DayStat.objects.filter(organ=organ, date__range=(start, end)).delete()
         with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                # Fresh bulk inserts leave the planner guessing one row per grouped
+                # subquery, and it then nests loops over person-days (minutes instead of
+                # milliseconds); hash joins are right for this statement.
+                cur.execute("SET LOCAL enable_nestloop = off")
             cur.execute(_sql(int(policy.grace_minutes), int(policy.severe_late_minutes)),
                         {"organ": organ.pk, "start": start, "end": end})
-            return cur.rowcount
+            written = cur.rowcount
+            if connection.vendor == "postgresql":
+                cur.execute("RESET enable_nestloop")
+            return written
