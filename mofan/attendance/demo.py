@@ -14,6 +14,7 @@ from mofan.core.workcalendar import WORKDAY
 from mofan.orgs.models import Person
 
 from . import reports
+from .importing import insert_punches
 from .models import Absence, AbsenceDay, Explanation, MonthCase, Punch, Schedule, SpotCheck
 from .stats import recompute
 
@@ -25,17 +26,6 @@ TRIPS = ["出差", "下乡", "公出"]
 
 def prep(at):
     return Punch._meta.get_field("at").get_db_prep_value(at, connection)
-
-
-def insert_punches(rows):
-    """Rows (person_id, organ_id, at, date, minute) in one executemany: the demo year and
-    the county month are too many for model instances."""
-    table = Punch._meta.db_table
-    sql = (f"INSERT INTO {table} (person_id, organ_id, at, date, minute, kind) "  # noqa: S608
-           "VALUES (%s, %s, %s, %s, %s, 'import')")
-    with connection.cursor() as cur:
-        for i in range(0, len(rows), 10000):
-            cur.executemany(sql, rows[i:i + 10000])
 
 
 def _schedules(organ, year):
@@ -83,7 +73,7 @@ def _punches(world, organ, people, start, end, *, absences=True):
                 for m in times:
                     at = dt.datetime(day.year, day.month, day.day, m // 60, m % 60,
                                      rng.randint(0, 59), tzinfo=LOCAL)
-                    rows.append((p.pk, organ.pk, prep(at), day, m))
+                    rows.append((p.pk, organ.pk, prep(at), day, m, None))
         day += dt.timedelta(days=1)
     insert_punches(rows)
     Absence.objects.bulk_create(leaves)
