@@ -18,12 +18,18 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 ## make demo: install, migrate, load the demo year if the database is empty, print logins, serve
+##            (with the background worker beside the web server)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v 0 && echo "数据库已就绪。"
 	$(BIN)/python manage.py load_demo --if-empty
 	$(BIN)/python manage.py demo_logins
 	@echo "mofan 已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	$(BIN)/python manage.py requeue_imports
+	@# The background worker (django-tasks, database backend) runs beside the web server
+	@# and stops with it.
+	$(BIN)/python manage.py db_worker --interval 1 & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 ## make test: install, lint, run the whole suite (SQLite unless DATABASE_URL is set)
 test: $(STAMP)

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "mofan.core",
     "mofan.audit",
     "mofan.accounts",
@@ -119,6 +121,7 @@ INSTALLED_APPS = [
     "mofan.rectification",
     "mofan.culture",
     "mofan.tourism",
+    "mofan.attendance",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +182,12 @@ MOFAN_ADMIN_TOTP = os.environ.get("MOFAN_ADMIN_TOTP", "") == "1"
 MOFAN_TOTP_ISSUER = os.environ.get("MOFAN_TOTP_ISSUER", "mofan")
 MOFAN_AUDIT_RETENTION_DAYS = 180
 MOFAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# An attendance export of a county month (~130,000 punches) is larger than a document.
+MOFAN_ATTENDANCE_MAX_BYTES = 60 * 1024 * 1024
+
+# Background work (DESIGN.md mechanism 8): django-tasks with its database backend, so the
+# embedded default needs no other server; `manage.py db_worker` runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

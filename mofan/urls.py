@@ -16,5 +16,6 @@ urlpatterns = [
     path("study/", include("mofan.study.urls")),
     path("culture/", include("mofan.culture.urls")),
     path("tourism/", include("mofan.tourism.urls")),
+    path("attendance/", include("mofan.attendance.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mofan.accounts.middleware import PUBLIC_PREFIXES
+from mofan.attendance.tests import factories as attendance_factories
 from mofan.core.tests import ledger_factories
 from mofan.culture.tests import factories as culture_factories
 from mofan.enterprise.tests import factories as enterprise_factories
@@ -53,6 +54,7 @@ OBJECT_FOR = {
     **enterprise_factories.OBJECT_FOR,
     **culture_factories.OBJECT_FOR,
     **tourism_factories.OBJECT_FOR,
+    **attendance_factories.OBJECT_FOR,
 }
 EXTRA_OBJECTS = []  # later modules extend: (url name, factory)
 

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class AttendanceConfig(AppConfig):
+    name = "mofan.attendance"
+    label = "attendance"
+    verbose_name = "效能型：考勤"
+
+    def ready(self):
+        from mofan.core import nav
+        from mofan.core.calendar.services import schedule_entered
+
+        from .services import on_schedule_entered
+
+        schedule_entered.connect(on_schedule_entered, dispatch_uid="attendance_recompute")
+        from mofan.core.scoping import COMMITTEE, HEAD, MEMBER, ORG_ADMIN
+
+        admins = [COMMITTEE, ORG_ADMIN, HEAD]
+        nav.add_section("attendance", "考勤", 30)
+        nav.register("attendance", "考勤日统计", "attendance:daily", roles=admins)
+        nav.register("attendance", "导入打卡记录", "attendance:import", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "考勤周通报", "attendance:week", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "考勤月处理", "attendance:month", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "情况说明审批", "attendance:explanations", roles=admins)
+        nav.register("attendance", "考勤抽查", "attendance:spotcheck_list", roles=admins)
+        nav.register("attendance", "请假与出差", "attendance:absence_list", roles=admins)
+        nav.register("attendance", "作息时间", "attendance:schedule_list", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "考勤规则", "attendance:policy_list", roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "导入列对应", "attendance:columnmapping_list",
+                     roles=[COMMITTEE, ORG_ADMIN])
+        nav.register("attendance", "我的考勤", "attendance:mine", roles=[MEMBER, HEAD, ORG_ADMIN])

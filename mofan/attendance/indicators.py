@@ -1,0 +1,83 @@
+"""效能型 attendance indicators: each one grouped query over many organs."""
+
+from functools import partial
+
+from django.db.models import Count, Q
+
+from mofan.core import indicators
+from mofan.core.indicators import count_per_organ, per_organ, rate
+
+from .models import Bulletin, DayStat, Explanation, MonthCase, SpotCheck
+
+indicator = partial(indicators.indicator, group="效能型·考勤", usage=DayStat)
+
+
+def _stats(period):
+    return DayStat.objects.filter(date__range=(period.start, period.end))
+
+
+@indicator("attendance.rate", "考勤出勤率", "%",
+           sources=lambda organ, period: _stats(period).filter(organ=organ, due=True))
+def attendance_rate(organ_ids, period):
+    return per_organ(_stats(period).filter(due=True), organ_ids,
+                     lambda r: rate(r["present"], r["n_due"]),
+                     n_due=Count("id"), present=Count("id", filter=Q(attended=True)))
+
+
+def _status_indicator(key, label, status):
+    def sources(organ, period):
+        return _stats(period).filter(organ=organ, status=status)
+
+    def compute(organ_ids, period):
+        return count_per_organ(_stats(period).filter(status=status), organ_ids)
+
+    compute.__name__ = key.replace(".", "_")
+    indicator(key, label, "人次", sources=sources)(compute)
+
+
+_status_indicator("attendance.late", "迟到人次", DayStat.LATE)
+_status_indicator("attendance.severe_late", "严重迟到人次", DayStat.SEVERE)
+_status_indicator("attendance.early_leave", "早退人次", DayStat.EARLY)
+_status_indicator("attendance.missing_punch", "缺卡人次", DayStat.MISSING)
+_status_indicator("attendance.absent", "旷工人次", DayStat.ABSENT)
+
+
+def _approved(period):
+    return Explanation.objects.filter(state=Explanation.APPROVED,
+                                      date__range=(period.start, period.end))
+
+
+@indicator("attendance.explanations_approved", "考勤情况说明获批数", "条", usage=None,
+           sources=lambda organ, period: _approved(period).filter(org__organ=organ))
+def explanations_approved(organ_ids, period):
+    return count_per_organ(_approved(period), organ_ids)
+
+
+def _bulletins(period):
+    return Bulletin.objects.filter(week__range=(period.start, period.end), version=1)
+
+
+@indicator("attendance.bulletins_published", "考勤周通报发布期数", "期",
+           sources=lambda organ, period: _bulletins(period).filter(org=organ))
+def bulletins_published(organ_ids, period):
+    return count_per_organ(_bulletins(period), organ_ids)
+
+
+def _handled(period):
+    return MonthCase.objects.filter(month__range=(period.start, period.end)).exclude(decision="")
+
+
+@indicator("attendance.handled_cases", "考勤月处理已处理人次", "人次",
+           sources=lambda organ, period: _handled(period).filter(org__organ=organ))
+def handled_cases(organ_ids, period):
+    return count_per_organ(_handled(period), organ_ids)
+
+
+def _checks(period):
+    return SpotCheck.objects.filter(date__range=(period.start, period.end))
+
+
+@indicator("attendance.spot_checks", "考勤抽查次数", "次",
+           sources=lambda organ, period: _checks(period).filter(org__organ=organ))
+def spot_checks(organ_ids, period):
+    return count_per_organ(_checks(period), organ_ids)
