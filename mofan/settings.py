@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "mofan.study",
     "mofan.tasks",
     "mofan.appeals",
+    "mofan.community",
     "mofan.enterprise",
     "mofan.rectification",
 ]
