@@ -7,6 +7,14 @@ class CommunityConfig(AppConfig):
     verbose_name = "服务型机关·社区服务"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from mofan.orgs.models import Org
+
+        from .models import give_new_organ_default_kinds
+
+        post_save.connect(give_new_organ_default_kinds, sender=Org,
+                          dispatch_uid="community_default_kinds")
         from mofan.core import nav
         from mofan.core.scoping import COMMITTEE, HEAD, MEMBER, ORG_ADMIN
 

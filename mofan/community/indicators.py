@@ -140,16 +140,23 @@ def projects_ongoing(organ_ids, period):
     return count_per_organ(_ongoing(period), organ_ids)
 
 
+def _done_in(period, prefix="project__"):
+    return Q(**{f"{prefix}status": Project.DONE,
+                f"{prefix}finished_on__range": (period.start, period.end)})
+
+
 def _measures(period, unit):
-    return Measure.objects.filter(unit=unit, quantity__isnull=False,
-                                  project__status=Project.DONE,
-                                  project__finished_on__range=(period.start, period.end))
+    return Measure.objects.filter(_done_in(period), unit=unit, quantity__isnull=False)
 
 
 def _quantity_indicator(unit, label):
     def compute(organ_ids, period):
-        return per_organ(_measures(period, unit), organ_ids,
-                         lambda r: _number(r["q"]), q=Sum("quantity"))
+        """Per unit, never across units. An organ that never measured anything in this
+        unit reads "—"; one that did, but finished nothing in the period, reads 0."""
+        found = per_organ(Measure.objects.filter(unit=unit, quantity__isnull=False), organ_ids,
+                          lambda r: _number(r["q"]) if r["q"] is not None else 0,
+                          q=Sum("quantity", filter=_done_in(period)))
+        return {oid: found.get(oid) for oid in organ_ids}
 
     compute.__name__ = f"project_quantity_{unit}"
     indicators.indicator(

@@ -107,6 +107,12 @@ def ensure_kinds(organ) -> None:
         for i, (code, name) in enumerate(DEFAULT_KINDS) if code not in have)
 
 
+def give_new_organ_default_kinds(sender, instance, created, raw=False, **kwargs):
+    """post_save of Org: a new organ starts with the default kinds (never on a page view)."""
+    if created and not raw and instance.kind == Org.ORGAN:
+        ensure_kinds(instance)
+
+
 class Registration(ScopedModel):
     """在职党员到社区报到: which member is registered with which community, from when,
     confirmed by the community side (a name and a date)."""

@@ -166,8 +166,6 @@ class ServiceRecordImporter(Importer):
                 people.append(found[name][0])
             self._members = people
             return None
-        if column.field == "kind" and value not in (None, ""):
-            services.kinds_for(self.user)  # the organ's defaults exist before they are named
         return super().parse_cell(column, value)
 
     def build(self, number, values, positions):

@@ -11,7 +11,7 @@ from mofan.audit.services import snapshot
 from mofan.core import ledger
 from mofan.core.scoping import COMMITTEE, HEAD, MEMBER, ORG_ADMIN
 
-from .models import ServiceParticipant, ServiceRecord, ensure_kinds, organ_of
+from .models import ServiceParticipant, ServiceRecord, organ_of
 
 
 def actor_organ(user):
@@ -161,13 +161,13 @@ def do_register_appeal(record, *, actor, title, words, category="help"):
 
 
 def kinds_for(user):
-    """The active service kinds of the user's organ (defaults created on first use)."""
+    """The active service kinds of the user's organ (each organ gets the defaults when it
+    is created: ``signals.py``)."""
     from .models import ServiceKind
 
     organ = actor_organ(user)
     if organ is None:
         return ServiceKind.objects.none()
-    ensure_kinds(organ)
     return ServiceKind.objects.filter(org=organ, active=True)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mofan.accounts.middleware import PUBLIC_PREFIXES
+from mofan.community.tests import factories as community_factories
 from mofan.core.tests import ledger_factories
 from mofan.orgs.models import Campaign, Org
 from mofan.study.tests import factories as study_factories
@@ -47,6 +48,7 @@ OBJECT_FOR = {
     "accounts:user_reset_password": lambda w: w.users["admin"],
     **study_factories.OBJECT_FOR,
     **ledger_factories.OBJECT_FOR,
+    **community_factories.OBJECT_FOR,
 }
 EXTRA_OBJECTS = []  # later modules extend: (url name, factory)
 
