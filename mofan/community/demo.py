@@ -139,7 +139,7 @@ def _services(world, organ, members, where, count):
         month = rng.choice((1, 2, 3, 4, 11, 12)) if code == "epidemic" else None
         day = world.day(month)
         status = ServiceRecord.CONFIRMED
-        if i % 37 == 5 and day.month >= 11:
+        if day.month == 12 and i % 3 == 0:
             status = ServiceRecord.SUBMITTED
         elif i == 11:
             status = ServiceRecord.RETURNED

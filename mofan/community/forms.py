@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from mofan.core.scoping import MEMBER
 from mofan.orgs.models import Person
@@ -11,6 +12,13 @@ def party_members_of(organ):
     return (Person.objects.filter(org__organ=organ, political_status__in=Person.PARTY_STATUSES,
                                   left_on__isnull=True)
             .select_related("org").order_by("org__path", "sort", "id"))
+
+
+class TickList(forms.CheckboxSelectMultiple):
+    """Colleagues as a list of Bootstrap ticks, one per line (a phone's thumb)."""
+
+    template_name = "community/widgets/ticks.html"
+    option_template_name = "community/widgets/tick.html"
 
 
 class ServiceRecordForm(forms.ModelForm):
@@ -36,10 +44,12 @@ class ServiceRecordForm(forms.ModelForm):
             branch = user.person.branch_id if user.person_id else None
             people = people.filter(branch_id=branch) if branch else people.filter(
                 pk=user.person_id)
-            self.fields["members"].widget = forms.CheckboxSelectMultiple()
+            self.fields["members"].widget = TickList()
         self.fields["members"].queryset = people
         if self.instance.pk:
             self.initial["members"] = list(
                 self.instance.participants.values_list("person_id", flat=True))
-        elif user.person_id:
-            self.initial["members"] = [user.person_id]
+        else:
+            self.initial["date"] = self.initial.get("date") or timezone.localdate()
+            if user.person_id:
+                self.initial["members"] = [user.person_id]
