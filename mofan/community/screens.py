@@ -2,7 +2,7 @@
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.urls import path
 
 from mofan.core.excel import CellError, Column, Importer, RowError
@@ -329,6 +329,16 @@ class ProjectScreens(Screens):
                 "unit_choices": list(UNIT_LABELS.items())}
 
 
+class MeasureEditScreen(EditScreen):
+    """“添加措施” on a project's page opens the form with that project chosen."""
+
+    def form(self, obj, data=None, files=None):
+        form = super().form(obj, data, files)
+        if obj.pk is None and data is None:
+            form.initial["project"] = self.request.GET.get("project", "")
+        return form
+
+
 class MeasureScreens(Screens):
     model = Measure
     title = "项目措施"
@@ -337,8 +347,10 @@ class MeasureScreens(Screens):
     search = ["name", "project__title"]
     form_fields = ["project", "name", "quantity", "unit", "sort"]
     select_related = ["project"]
-    can_create = True
 
+    @classmethod
+    def urls(cls, prefix):
+        edit = {f"{cls.name()}_create", f"{cls.name()}_edit"}
+        return [path(str(p.pattern), MeasureEditScreen.as_view(screens=cls), name=p.name)
+                if p.name in edit else p for p in super().urls(prefix)]
 
-def annotate_counts(qs):
-    return qs.annotate(n=Count("participants"))

@@ -230,3 +230,17 @@ def test_list_queries_do_not_grow_with_rows(world, url):
     small = count(client, url)
     grow(world, 40)
     assert count(client, url) == small
+
+
+def test_add_measure_from_a_project_page_opens_with_the_project_chosen(world):
+    p = project(world, measures=[])
+    page = world.client("admin").get(f"/community/measures/new/?project={p.pk}").content.decode()
+    assert f'<option value="{p.pk}" selected>' in page
+
+
+def test_a_measure_with_a_quantity_but_no_unit_is_refused(world):
+    p = project(world, measures=[])
+    response = world.client("admin").post("/community/measures/new/", {
+        "project": p.pk, "name": "铺平路面", "quantity": "300", "unit": "", "sort": 0})
+    assert response.status_code == 422
+    assert not Measure.objects.exists()
