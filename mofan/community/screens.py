@@ -7,7 +7,7 @@ from django.urls import path
 
 from mofan.core.excel import CellError, Column, Importer, RowError
 from mofan.core.params import YearFilter
-from mofan.core.scoping import MEMBER, WriteRefused
+from mofan.core.scoping import COMMITTEE, MEMBER, WriteRefused
 from mofan.core.screens import Col, EditScreen, Screens, bootstrapify
 from mofan.orgs.models import Person
 
@@ -191,8 +191,9 @@ class ServiceRecordImporter(Importer):
 class RecordEditScreen(EditScreen):
     """The generic edit flow with the record's own form (members, the organ's kinds)."""
 
-    def form(self, obj, data=None, files=None):
-        form = ServiceRecordForm(data, files, instance=obj, user=self.request.user)
+    def form(self, obj, data=None, files=None, initial=None):
+        form = ServiceRecordForm(data, files, instance=obj, user=self.request.user,
+                                 initial=initial)
         bootstrapify(form.fields)
         return form
 
@@ -222,6 +223,11 @@ class ServiceRecordScreens(Screens):
         edit = {f"{cls.name()}_create", f"{cls.name()}_edit"}
         return [path(str(p.pattern), RecordEditScreen.as_view(screens=cls), name=p.name)
                 if p.name in edit else p for p in super().urls(prefix)]
+
+    @classmethod
+    def may_create(cls, user):
+        """Members log their own services; the 机关工委 only reads them."""
+        return user.role != COMMITTEE and super().may_create(user)
 
     @classmethod
     def base_queryset(cls):
@@ -329,16 +335,6 @@ class ProjectScreens(Screens):
                 "unit_choices": list(UNIT_LABELS.items())}
 
 
-class MeasureEditScreen(EditScreen):
-    """“添加措施” on a project's page opens the form with that project chosen."""
-
-    def form(self, obj, data=None, files=None):
-        form = super().form(obj, data, files)
-        if obj.pk is None and data is None:
-            form.initial["project"] = self.request.GET.get("project", "")
-        return form
-
-
 class MeasureScreens(Screens):
     model = Measure
     title = "项目措施"
@@ -347,10 +343,4 @@ class MeasureScreens(Screens):
     search = ["name", "project__title"]
     form_fields = ["project", "name", "quantity", "unit", "sort"]
     select_related = ["project"]
-
-    @classmethod
-    def urls(cls, prefix):
-        edit = {f"{cls.name()}_create", f"{cls.name()}_edit"}
-        return [path(str(p.pattern), MeasureEditScreen.as_view(screens=cls), name=p.name)
-                if p.name in edit else p for p in super().urls(prefix)]
 
