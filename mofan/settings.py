@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "mofan.study",
     "mofan.tasks",
     "mofan.appeals",
+    "mofan.community",
     "mofan.enterprise",
     "mofan.rectification",
     "mofan.culture",

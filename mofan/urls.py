@@ -11,6 +11,7 @@ urlpatterns = [
     path("calendar/", include("mofan.core.calendar.views")),
     path("tasks/", include("mofan.tasks.urls")),
     path("appeals/", include("mofan.appeals.urls")),
+    path("community/", include("mofan.community.urls")),
     path("enterprise/", include("mofan.enterprise.urls")),
     path("rectification/", include("mofan.rectification.urls")),
     path("study/", include("mofan.study.urls")),

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from mofan.accounts.middleware import PUBLIC_PREFIXES
 from mofan.attendance.tests import factories as attendance_factories
+from mofan.community.tests import factories as community_factories
 from mofan.core.tests import ledger_factories
 from mofan.culture.tests import factories as culture_factories
 from mofan.enterprise.tests import factories as enterprise_factories
@@ -55,6 +56,7 @@ OBJECT_FOR = {
     **culture_factories.OBJECT_FOR,
     **tourism_factories.OBJECT_FOR,
     **attendance_factories.OBJECT_FOR,
+    **community_factories.OBJECT_FOR,
 }
 EXTRA_OBJECTS = []  # later modules extend: (url name, factory)
 
