@@ -86,6 +86,7 @@ class ColumnMapping(ScopedModel):
     scope = Scope(org="org")
 
     class Meta:
+        ordering = ["org", "source"]
         verbose_name = verbose_name_plural = "导入列对应"
         constraints = [models.UniqueConstraint(fields=["org", "source"], name="att_mapping_once")]
 
