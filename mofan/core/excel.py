@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from mofan.audit.services import record
 
+from .constraints import integrity_message
 from .files import download_response, max_unpacked_bytes
 from .scoping import WriteRefused, ensure_writable
 
@@ -341,10 +342,10 @@ class Importer:
         except _RowRefused as exc:
             result.objects = []
             result.errors.append(RowError(exc.number, "", f"{exc.reason}；已全部撤销，未导入任何一行"))
-        except IntegrityError:
+        except IntegrityError as exc:
             result.objects = []
             result.errors.append(
-                RowError(0, "", "与已有记录重复（如工号、代码），已全部撤销，未导入任何一行")
+                RowError(0, "", f"{integrity_message(exc)}，已全部撤销，未导入任何一行")
             )
         return result
 
