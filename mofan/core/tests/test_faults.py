@@ -67,7 +67,7 @@ def _free_port():
 
 
 def _get(url, cookie=""):
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=10) as r:  # noqa: S310 (127.0.0.1)
             return r.status, r.read().decode(), dict(r.headers)
