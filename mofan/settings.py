@@ -249,6 +249,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Reverse proxies (nginx) whose X-Forwarded-For names the real client (audit, lockout).
+MOFAN_TRUSTED_PROXIES = tuple(
+    p.strip() for p in os.environ.get("MOFAN_TRUSTED_PROXIES", "").split(",") if p.strip())
+
 # Cache and sessions: the database by default (nothing else to run); several app servers
 # share them through the database or through Redis (MOFAN_CACHE_URL=redis://host:6379/1).
 MOFAN_CACHE_URL = os.environ.get("MOFAN_CACHE_URL", "")

@@ -271,3 +271,32 @@ def test_every_successful_write_view_writes_an_audit_row(world, ledger_today):
     assert posts > 200
     # Not vacuous: a good share of the write URLs really wrote (edit, delete, actions …).
     assert len(audited_writes) >= 80, sorted(audited_writes)
+
+
+# ------------------------------------------------------------ source address behind nginx
+
+def test_the_audit_logs_the_address_nginx_forwarded_but_not_one_a_client_made_up(
+        world, client, settings):
+    from conftest import PASSWORD
+
+    settings.MOFAN_TRUSTED_PROXIES = ("127.0.0.1",)
+    client.post("/accounts/login/", {"username": "admin", "password": PASSWORD},
+                REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3")
+    assert AuditLog.objects.filter(action="login").latest("id").ip == "10.1.2.3"
+    # Straight from a client (not the proxy): its own header is not believed.
+    client.post("/accounts/login/", {"username": "admin", "password": PASSWORD},
+                REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert AuditLog.objects.filter(action="login").latest("id").ip == "10.9.9.9"
+    # A hop that is no address at all is not written into the address column.
+    client.post("/accounts/login/", {"username": "admin", "password": PASSWORD},
+                REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="<script>")
+    assert AuditLog.objects.filter(action="login").latest("id").ip == "127.0.0.1"
+
+
+def test_every_setting_read_from_the_environment_is_explained_in_the_env_example():
+    settings_py = (ROOT / "mofan" / "settings.py").read_text()
+    names = set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', settings_py))
+    example = (ROOT / "deploy" / "mofan.env.example").read_text()
+    documented = set(re.findall(r"^#?([A-Z_]+)=", example, re.M))
+    assert names - documented == set()
+    assert len(names) >= 20
