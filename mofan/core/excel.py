@@ -186,6 +186,20 @@ class Importer:
         return manager.visible_to(self.user) if hasattr(manager, "visible_to") else manager.all()
 
     def lookup_related(self, model_field, text):
+        """The row a cell names, asked once per distinct text and column per import (a
+        sheet names the same few sections thousands of times)."""
+        cache = self.__dict__.setdefault("_lookups", {})
+        key = (model_field.name, text)
+        if key not in cache:
+            try:
+                cache[key] = self._lookup_related(model_field, text)
+            except CellError as exc:
+                cache[key] = exc
+        if isinstance(cache[key], CellError):
+            raise CellError(cache[key].reason, cache[key].column)
+        return cache[key]
+
+    def _lookup_related(self, model_field, text):
         qs = self.related_queryset(model_field)
         keys = [f for f in ("code", "name", "username") if _has_field(qs.model, f)]
         for key in keys:
