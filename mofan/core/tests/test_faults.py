@@ -2,6 +2,7 @@
 coming back, a full disk under an upload. Backup → wipe → restore is test_backup.py (CI
 runs it on PostgreSQL and on SQLite)."""
 
+import contextlib
 import errno
 import os
 import socket
@@ -151,3 +152,96 @@ def test_the_storage_removes_a_partly_written_file_and_passes_the_error_on(tmp_p
     assert exc.value.errno == errno.ENOSPC
     assert not (tmp_path / "plans" / "a.pdf").exists()
     assert storage.save("plans/b.pdf", ContentFile(b"ok")) == "plans/b.pdf"  # still works
+
+
+class Proxy:
+    """A TCP relay standing in for the network path to PostgreSQL: stopping it cuts every
+    open connection and refuses new ones, as a database restart or failover does."""
+
+    def __init__(self, port, upstream):
+        import threading
+
+        self.port, self.upstream, self.threading = port, upstream, threading
+        self.sockets, self.listener = [], None
+
+    def start(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        self.threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                self.threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def stop(self):
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self.listener.close()
+        for s in self.sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+        self.sockets = []
+
+
+def test_a_server_rides_out_a_database_restart_with_its_persistent_connection(
+        transactional_db, world, tmp_path):
+    """gunicorn keeps one connection (CONN_MAX_AGE) to PostgreSQL through a relay. The
+    relay drops (the database restarts): the page says 503 in Chinese. It comes back: the
+    health check replaces the dead connection and the same session goes on."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite is a file, not a server that can go away")
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from mofan.core.tests.test_scale_out import PASSWORD, Browser, database_url, start_servers
+
+    s = connection.settings_dict
+    proxy = Proxy(_free_port(), (s["HOST"] or "127.0.0.1", int(s["PORT"] or 5432)))
+    proxy.start()
+    admin = world.users["admin"]
+    admin.password = PBKDF2PasswordHasher().encode(PASSWORD, "restartsalt", iterations=1000)
+    admin.save()
+    url = database_url().replace(f":{s['PORT'] or 5432}/", f":{proxy.port}/")
+    servers = start_servers(tmp_path, {"DATABASE_URL": url, "MOFAN_CONN_MAX_AGE": "300"},
+                            count=1)
+    (proc, base), = servers
+    try:
+        me = Browser()
+        token = me.csrf(base + "/accounts/login/")
+        assert me.post_form(base + "/accounts/login/", {
+            "csrfmiddlewaretoken": token, "username": "admin", "password": PASSWORD})[0] == 302
+        assert me.open(base + "/orgs/people/")[0] == 200
+
+        proxy.stop()  # the database goes away
+        status, body, headers = me.open(base + "/orgs/people/")
+        assert status == 503 and "数据库暂时不可用" in body.decode()
+        assert headers["Retry-After"] == "30"
+
+        proxy.start()  # and comes back
+        status, body, _ = me.open(base + "/orgs/people/")
+        assert status == 200 and "王股长" in body.decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proxy.stop()
