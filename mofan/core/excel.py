@@ -6,6 +6,7 @@ then an all-or-nothing commit.
 """
 
 import datetime as dt
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -231,13 +232,16 @@ class Importer:
         if isinstance(model_field, models.IntegerField):
             try:
                 return int(float(text))
-            except ValueError as exc:
-                raise CellError(f"“{text}”不是整数") from exc
+            except (ValueError, OverflowError) as exc:  # "abc", "1e309" (infinity), "nan"
+                raise CellError(f"“{text[:50]}”不是整数") from exc
         if isinstance(model_field, models.DecimalField | models.FloatField):
             try:
-                return float(text)
+                number = float(text)
             except ValueError as exc:
-                raise CellError(f"“{text}”不是数字") from exc
+                raise CellError(f"“{text[:50]}”不是数字") from exc
+            if not math.isfinite(number):
+                raise CellError(f"“{text[:50]}”不是数字")
+            return number
         return text
 
     def prepare(self, obj):

@@ -276,3 +276,14 @@ def test_an_unknown_integrity_error_gets_the_general_sentence():
     from mofan.core.constraints import GENERIC, integrity_message
 
     assert integrity_message(IntegrityError("FOREIGN KEY constraint failed")) == GENERIC
+
+
+@pytest.mark.parametrize("cell", ["1e309", "-1e309", "nan", "inf", "十二"])
+def test_a_number_cell_that_is_infinite_or_not_a_number_is_a_row_error(world, cell):
+    """Found by the fuzzer: "1e309" is float infinity, and int() of it raised OverflowError
+    (a 500) instead of a row error."""
+    from mofan.core.excel import CellError, Column
+    from mofan.orgs.screens import OrgImporter
+
+    with pytest.raises(CellError, match="不是整数"):
+        OrgImporter(world.users["committee"]).parse_cell(Column("排序", "sort"), cell)
