@@ -2,6 +2,8 @@ from django.urls import include, path
 
 from mofan.core.views import healthz
 
+handler500 = "mofan.core.middleware.server_error"  # 503 when the database is unreachable
+
 urlpatterns = [
     path("", include("mofan.core.urls")),
     path("accounts/", include("mofan.accounts.urls")),

@@ -6,6 +6,7 @@ then an all-or-nothing commit.
 """
 
 import datetime as dt
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from mofan.audit.services import record
 
+from .constraints import integrity_message
 from .files import download_response, max_unpacked_bytes
 from .scoping import WriteRefused, ensure_writable
 
@@ -185,6 +187,20 @@ class Importer:
         return manager.visible_to(self.user) if hasattr(manager, "visible_to") else manager.all()
 
     def lookup_related(self, model_field, text):
+        """The row a cell names, asked once per distinct text and column per import (a
+        sheet names the same few sections thousands of times)."""
+        cache = self.__dict__.setdefault("_lookups", {})
+        key = (model_field.name, text)
+        if key not in cache:
+            try:
+                cache[key] = self._lookup_related(model_field, text)
+            except CellError as exc:
+                cache[key] = exc
+        if isinstance(cache[key], CellError):
+            raise CellError(cache[key].reason, cache[key].column)
+        return cache[key]
+
+    def _lookup_related(self, model_field, text):
         qs = self.related_queryset(model_field)
         keys = [f for f in ("code", "name", "username") if _has_field(qs.model, f)]
         for key in keys:
@@ -216,13 +232,16 @@ class Importer:
         if isinstance(model_field, models.IntegerField):
             try:
                 return int(float(text))
-            except ValueError as exc:
-                raise CellError(f"“{text}”不是整数") from exc
+            except (ValueError, OverflowError) as exc:  # "abc", "1e309" (infinity), "nan"
+                raise CellError(f"“{text[:50]}”不是整数") from exc
         if isinstance(model_field, models.DecimalField | models.FloatField):
             try:
-                return float(text)
+                number = float(text)
             except ValueError as exc:
-                raise CellError(f"“{text}”不是数字") from exc
+                raise CellError(f"“{text[:50]}”不是数字") from exc
+            if not math.isfinite(number):
+                raise CellError(f"“{text[:50]}”不是数字")
+            return number
         return text
 
     def prepare(self, obj):
@@ -341,10 +360,10 @@ class Importer:
         except _RowRefused as exc:
             result.objects = []
             result.errors.append(RowError(exc.number, "", f"{exc.reason}；已全部撤销，未导入任何一行"))
-        except IntegrityError:
+        except IntegrityError as exc:
             result.objects = []
             result.errors.append(
-                RowError(0, "", "与已有记录重复（如工号、代码），已全部撤销，未导入任何一行")
+                RowError(0, "", f"{integrity_message(exc)}，已全部撤销，未导入任何一行")
             )
         return result
 

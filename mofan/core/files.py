@@ -11,6 +11,7 @@ import zipfile
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.http import FileResponse, Http404, HttpResponse
@@ -195,6 +196,22 @@ def file_response(fieldfile, filename: str = "") -> FileResponse:
     except FileNotFoundError as exc:  # the row outlived its file (a restore without media …)
         raise Http404(f"文件“{filename}”已不存在，请重新上传") from exc
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+class CleanFileSystemStorage(FileSystemStorage):
+    """The upload folder, leaving nothing behind when a write fails: a full disk (ENOSPC)
+    or quota in the middle of a file removes the part already written, and the error goes
+    on to the view (the row is not saved; the page explains why)."""
+
+    def _save(self, name, content):
+        existed = os.path.lexists(self.path(name))
+        try:
+            return super()._save(name, content)
+        except OSError:
+            if not existed:
+                with contextlib.suppress(OSError):
+                    os.remove(self.path(name))
+            raise
 
 
 def _delete_stored_files(sender, instance, **kwargs):

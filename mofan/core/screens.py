@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, Q
 from django.db.models.fields.files import FieldFile
 from django.forms import modelform_factory
@@ -38,6 +38,7 @@ from django.views import View
 
 from mofan.audit.services import record, snapshot
 
+from .constraints import integrity_message
 from .excel import xlsx_bytes, xlsx_response
 from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
 from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
@@ -457,6 +458,8 @@ class EditScreen(ScreenView):
                            after=snapshot(obj))
             except WriteRefused as exc:
                 form.add_error(None, str(exc.args[0]))
+            except IntegrityError as exc:  # a key the form could not check (its org …)
+                form.add_error(None, integrity_message(exc))
         if not form.is_valid():
             if not pk:
                 obj.pk = None  # the refused insert was rolled back

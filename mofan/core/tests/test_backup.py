@@ -157,3 +157,24 @@ def test_a_backup_written_before_the_keyed_chain_restores_sealed_and_verifies(
     assert seal.after["legacy_chain_intact"] is True
     assert AuditLog.objects.filter(hash_version=1).count() == seal.after["legacy_rows"]
     assert verify_audit().ok
+
+
+def test_backup_keep_days_removes_only_its_own_old_backups(db, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "mofan-20250101-023000.zip"
+    recent = folder / "mofan-20251101-023000.zip"
+    other = folder / "notes-20250101.zip"
+    for f in (old, recent, other):
+        f.write_bytes(b"x")
+    month_ago = __import__("time").time() - 40 * 86400
+    os.utime(old, (month_ago, month_ago))
+    os.utime(other, (month_ago, month_ago))
+    out = StringIO()
+    call_command("backup", "--output", str(folder / "mofan-20251127-023000.zip"),
+                 "--keep-days", "30", stdout=out)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "mofan-20251101-023000.zip", "mofan-20251127-023000.zip", "notes-20250101.zip"]
+    assert "删除旧备份 1 个" in out.getvalue()
+    row = AuditLog.objects.filter(object_type="core.backup", action="delete").get()
+    assert row.before == {"files": ["mofan-20250101-023000.zip"]}

@@ -112,3 +112,18 @@ def test_printed_demo_logins_work_and_must_be_changed(db):
     for username, password in printed.items():
         user = User.objects.get(username=username)
         assert user.check_password(password) and user.must_change_password
+
+
+def test_init_committee_creates_the_first_committee_once_and_audits_it(db):
+    from django.core.management.base import CommandError
+
+    from mofan.audit.models import AuditLog
+    from mofan.orgs.models import Org
+
+    call_command("init_committee", "xxgw", "某某县直属机关工委", stdout=StringIO())
+    org = Org.objects.get()
+    assert (org.code, org.kind, org.parent) == ("xxgw", Org.COMMITTEE, None)
+    assert AuditLog.objects.filter(action="create", object_type="orgs.org").count() == 1
+    with pytest.raises(CommandError, match="只能在空库中建立"):
+        call_command("init_committee", "other", "另一个工委", stdout=StringIO())
+    assert Org.objects.count() == 1
