@@ -44,8 +44,15 @@ def execute_run(run_id: int) -> str:
         return run.status
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.RUNNING, progress=5)
 
+    shown = [5]
+
     def progress(pct):
-        ImportRun.objects.filter(pk=run.pk).update(progress=min(pct, 99))
+        # Each new percentage is one small write outside the import's transaction, so
+        # the page polling the run sees the bar move while the file is read and checked.
+        pct = min(pct, 99)
+        if pct > shown[0]:
+            shown[0] = pct
+            ImportRun.objects.filter(pk=run.pk).update(progress=pct)
 
     try:
         with run.file.open("rb") as f:
@@ -136,3 +143,22 @@ def on_schedule_entered(sender, org, year, **kwargs) -> int:
             lo, hi = stats_range(organ)
             n += recompute(organ, max(lo, dt.date(year, 1, 1)), min(hi, dt.date(year, 12, 31)))
     return 0  # the count the signal sums is of ledger items, not of person-days
+
+
+def absence_deleted(sender, instance, **kwargs) -> None:
+    """A deleted leave or trip no longer excuses its days: recompute them (inside the
+    deletion's transaction)."""
+    from mofan.orgs.models import Person
+
+    from .stats import recompute
+
+    person = Person.objects.filter(pk=instance.person_id).select_related("org").first()
+    if person is not None and person.org.organ_id:
+        recompute(person.org.organ, instance.start, instance.end)
+
+
+def schedule_deleted(sender, instance, **kwargs) -> None:
+    from mofan.orgs.models import Org
+
+    if Org.objects.filter(pk=instance.org_id).exists():
+        rules_changed(instance.org, instance.effective_from)
