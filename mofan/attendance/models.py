@@ -65,6 +65,7 @@ class Policy(ScopedModel):
     scope = Scope(org="org")
 
     class Meta:
+        ordering = ["org"]
         verbose_name = verbose_name_plural = "考勤规则"
 
     def __str__(self):
