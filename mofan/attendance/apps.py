@@ -20,6 +20,16 @@ class AttendanceConfig(AppConfig):
 
         post_delete.connect(absence_deleted, sender=Absence, dispatch_uid="att_absence_del")
         post_delete.connect(schedule_deleted, sender=Schedule, dispatch_uid="att_schedule_del")
+        from django.db.models.signals import post_save, pre_save
+
+        from mofan.core.calendar.models import CalendarOverride
+
+        from .services import calendar_day_changed, calendar_day_saving
+
+        pre_save.connect(calendar_day_saving, sender=CalendarOverride, dispatch_uid="att_cal_pre")
+        for signal in (post_save, post_delete):
+            signal.connect(calendar_day_changed, sender=CalendarOverride,
+                           dispatch_uid=f"att_cal_{signal is post_save}")
         from mofan.core.scoping import COMMITTEE, HEAD, MEMBER, ORG_ADMIN
 
         admins = [COMMITTEE, ORG_ADMIN, HEAD]

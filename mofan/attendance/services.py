@@ -162,3 +162,32 @@ def schedule_deleted(sender, instance, **kwargs) -> None:
 
     if Org.objects.filter(pk=instance.org_id).exists():
         rules_changed(instance.org, instance.effective_from)
+
+
+def calendar_day_saving(sender, instance, **kwargs) -> None:
+    """Before an organ's own calendar day is changed: remember the date it had."""
+    if instance.pk and not instance.schedule_id:
+        instance._attendance_was = (type(instance).objects.filter(pk=instance.pk)
+                                    .values_list("date", flat=True).first())
+
+
+def calendar_day_changed(sender, instance, **kwargs) -> None:
+    """An organ (or its committee) entered, changed or removed one day of its calendar —
+    e.g. organised work on a Saturday made a working day: recompute that day (and the
+    day it had before) for the organs under it that have statistics there. Days of an
+    entered year's schedule are recomputed by ``on_schedule_entered`` instead."""
+    from mofan.orgs.models import Org
+
+    from .stats import recompute
+
+    if instance.schedule_id:
+        return
+    org = Org.objects.filter(pk=instance.org_id).first()
+    if org is None:
+        return
+    days = {instance.date, getattr(instance, "_attendance_was", None)} - {None}
+    for organ in Org.objects.filter(kind=Org.ORGAN, path__startswith=org.path):
+        lo, hi = stats_range(organ)
+        for day in days:
+            if lo is not None and lo <= day <= hi:
+                recompute(organ, day, day)
