@@ -102,12 +102,11 @@ def read_rows(data: bytes, filename: str, progress: Progress | None = None) -> l
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)
-        if progress is None:
-            return sheet.to_python(skip_empty_area=False)
-        total, rows = max(sheet.total_height, 1), []
+        # Row by row (leading empty rows kept, so row numbers are Excel's).
+        total, rows = max(sheet.total_height, sheet.height, 1), []
         for row in sheet.iter_rows():
             rows.append(row)
-            if len(rows) % PROGRESS_EVERY == 0:
+            if progress and len(rows) % PROGRESS_EVERY == 0:
                 progress(min(len(rows) / total, 1.0))
         return rows
     except Exception as exc:  # calamine raises its own error types for broken files
