@@ -14,9 +14,10 @@ database is empty; SQLite runs use a fresh temporary database each time.
   (COPY + INSERT … ON CONFLICT DO NOTHING on PostgreSQL, INSERT OR IGNORE on SQLite) into
   an equivalent table (the punch table's columns, unique constraint, indexes and foreign
   keys); peak memory of the import;
-- 日统计 of a county month (December of the demo's year, every organ) vs the bare SQL
-  aggregate of the same punches per person-day on the working days of the calendar,
-  organ by organ as ours goes;
+- 日统计 of a county month (December of the demo's year, every organ, one statement) vs
+  the bare SQL aggregate of the same punches per person-day on the working days of the
+  calendar, (a) written into a table like the 日统计 table (ours writes its rows too) and
+  (b) only read;
 - rendering a 周通报 (Word) vs bare python-docx writing the same table.
 
 The import figure includes what an import does beyond the insert: matching people (工号,
@@ -83,6 +84,28 @@ def compare(name, ours, floor, *, before_ours=None, before_floor=None, repeat=No
           f"ratio {ma / mb:4.1f}x")
 
 
+def equivalent_table(table: str, name: str) -> None:
+    """A table like ``table``: its columns, unique constraints, indexes and foreign keys
+    (checked, as Django declares them, when the transaction commits)."""
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        if connection.vendor == "postgresql":
+            cur.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING ALL)")
+            # LIKE leaves the foreign keys out; SQLite's copied DDL keeps them.
+            cur.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                        "WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+            for (fk,) in cur.fetchall():
+                cur.execute(f"ALTER TABLE {name} ADD {fk}")
+        else:
+            cur.execute("SELECT type, sql FROM sqlite_master WHERE tbl_name = %s "
+                        "AND sql IS NOT NULL ORDER BY type DESC", [table])
+            for kind, ddl in cur.fetchall():
+                ddl = ddl.replace(f'"{table}"', f'"{name}"')
+                if kind == "index":
+                    ddl = ddl.replace('INDEX "', f'INDEX "{name}_', 1)
+                cur.execute(ddl)
+
+
 def month_files(organs, people_of):
     """One file per organ of November's punches, as .csv and .xlsx bytes."""
     from mofan.core.calendar.services import calendar_for
@@ -125,7 +148,7 @@ def main():
     from mofan.attendance import parsing, reports
     from mofan.attendance.importing import LOCAL, import_file
     from mofan.attendance.models import Bulletin, DayPlan, DayStat, Punch
-    from mofan.attendance.stats import recompute
+    from mofan.attendance.stats import recompute_many
     from mofan.orgs.models import Org, Person
 
     if not Org.objects.exists():
@@ -161,25 +184,7 @@ def main():
         return run
 
     pt = Punch._meta.db_table
-    with connection.cursor() as cur:
-        # The equivalent table: the punch table's columns, unique constraint, indexes and
-        # foreign keys (checked, as Django declares them, when the transaction commits).
-        cur.execute("DROP TABLE IF EXISTS bench_punch")
-        if connection.vendor == "postgresql":
-            cur.execute(f"CREATE TABLE bench_punch (LIKE {pt} INCLUDING ALL)")
-            # LIKE leaves the foreign keys out; SQLite's copied DDL keeps them.
-            cur.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-                        "WHERE conrelid = %s::regclass AND contype = 'f'", [pt])
-            for (fk,) in cur.fetchall():
-                cur.execute(f"ALTER TABLE bench_punch ADD {fk}")
-        else:
-            cur.execute("SELECT type, sql FROM sqlite_master WHERE tbl_name = %s "
-                        "AND sql IS NOT NULL ORDER BY type DESC", [pt])
-            for kind, ddl in cur.fetchall():
-                ddl = ddl.replace(f'"{pt}"', '"bench_punch"')
-                if kind == "index":
-                    ddl = ddl.replace('INDEX "', 'INDEX "bench_', 1)
-                cur.execute(ddl)
+    equivalent_table(pt, "bench_punch")
     cols = "person_id, organ_id, at, date, minute, run_id, kind"
 
     def floor_import(files):
@@ -237,25 +242,43 @@ def main():
     dec = (dt.date(YEAR, 12, 1), dt.date(YEAR, 12, 31))
 
     def ours_stats():
-        for organ in organs:
-            recompute(organ, *dec)
+        recompute_many(organs, *dec)
 
-    pt, dp = Punch._meta.db_table, DayPlan._meta.db_table
+    pt, dp, ds = Punch._meta.db_table, DayPlan._meta.db_table, DayStat._meta.db_table
+    ids = ", ".join(str(o.pk) for o in organs)
+    aggregate = (
+        f"SELECT pu.person_id, pu.organ_id, pu.date, COUNT(*) AS n, MIN(pu.minute) AS lo, "  # noqa: S608
+        f"MAX(pu.minute) AS hi FROM {pt} pu "
+        f"JOIN {dp} q ON q.organ_id = pu.organ_id AND q.date = pu.date "
+        f"WHERE pu.organ_id IN ({ids}) AND pu.date BETWEEN %s AND %s AND q.kind = 'workday' "
+        "GROUP BY pu.person_id, pu.organ_id, pu.date")
 
     def floor_stats():
-        """Per organ (the access path ours has: the punch index leads with the organ),
-        each person-day's count and first and last minute on the organ's working days."""
+        """Each person-day's count and first and last minute on the working days of the
+        calendar, all organs in one statement as ours."""
         with connection.cursor() as cur:
-            for organ in organs:
-                cur.execute(
-                    f"SELECT pu.person_id, pu.date, COUNT(*), MIN(pu.minute), MAX(pu.minute) "  # noqa: S608
-                    f"FROM {pt} pu JOIN {dp} q ON q.organ_id = pu.organ_id AND q.date = pu.date "
-                    "WHERE pu.organ_id = %s AND pu.date BETWEEN %s AND %s AND q.kind = 'workday' "
-                    "GROUP BY pu.person_id, pu.date", [organ.pk, *dec])
-                cur.fetchall()
+            cur.execute(aggregate, list(dec))
+            cur.fetchall()
+
+    equivalent_table(ds, "bench_daystat")
+
+    def floor_stats_stored():
+        """The same aggregate written into a table like the 日统计 table."""
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                "INSERT INTO bench_daystat (person_id, org_id, organ_id, date, status, "  # noqa: S608
+                "punches, first_min, last_min, late_minutes, early, missing, due, attended, "
+                "provisional) SELECT person_id, organ_id, organ_id, date, 'normal', n, lo, hi, "
+                f"0, 0, 0, TRUE, TRUE, FALSE FROM ({aggregate}) a", list(dec))
+
+    def clear_stored():
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM bench_daystat")
 
     n = Punch.objects.filter(date__range=dec).count()
-    compare(f"日统计 county month ({n} punches)", ours_stats, floor_stats)
+    compare(f"日统计 county month ({n} punches), stored", ours_stats, floor_stats_stored,
+            before_floor=clear_stored)
+    compare(f"日统计 county month ({n} punches), vs read-only", ours_stats, floor_stats)
 
     main = organs[0]
     monday = dt.date(YEAR, 12, 8)

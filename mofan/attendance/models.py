@@ -219,7 +219,8 @@ class DayPlan(models.Model):
     """The expanded calendar: one row per organ and day with its kind (from the work
     calendar) and the schedule in force, so statistics are one join."""
 
-    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+",
+                              db_index=False)  # (organ, date) below leads with it
     date = models.DateField()
     kind = models.CharField(max_length=10)  # workday / restday / holiday
     provisional = models.BooleanField(default=False)
@@ -247,11 +248,16 @@ class DayStat(ScopedModel):
                       (MISSING, "缺卡"), (ABSENT, "旷工"), (LEAVE, "请假"), (TRIP, "出差"),
                       (RESTDAY, "休息日"), (HOLIDAY, "节假日")]
     ANOMALIES = (LATE, SEVERE, EARLY, MISSING, ABSENT)
+    # Derived rows, rewritten a county month at a time by one INSERT … SELECT that joins
+    # the very people and orgs referenced: no foreign-key triggers to check each row again
+    # at commit (Django still deletes them with their person or org), and no index of
+    # their own for person and organ — (person, date) and (organ, date) lead with them.
     person = models.ForeignKey("orgs.Person", verbose_name="人员", on_delete=models.CASCADE,
-                               related_name="+")
+                               related_name="+", db_index=False, db_constraint=False)
     org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.CASCADE,
-                            related_name="+")
-    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+                            related_name="+", db_constraint=False)
+    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+",
+                              db_index=False, db_constraint=False)
     date = models.DateField("日期")
     status = models.CharField("状态", max_length=12, choices=STATUS_CHOICES)
     punches = models.PositiveSmallIntegerField("打卡次数", default=0)
