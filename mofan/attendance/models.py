@@ -251,11 +251,13 @@ class DayStat(ScopedModel):
     # Derived rows, rewritten a county month at a time by one INSERT … SELECT that joins
     # the very people and orgs referenced: no foreign-key triggers to check each row again
     # at commit (Django still deletes them with their person or org), and no index of
-    # their own for person and organ — (person, date) and (organ, date) lead with them.
+    # their own — (person, date) and (organ, date) lead with person and organ, and every
+    # query of these rows asks for an organ's or a person's days (a unit's are found
+    # within its organ's).
     person = models.ForeignKey("orgs.Person", verbose_name="人员", on_delete=models.CASCADE,
                                related_name="+", db_index=False, db_constraint=False)
     org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.CASCADE,
-                            related_name="+", db_constraint=False)
+                            related_name="+", db_index=False, db_constraint=False)
     organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+",
                               db_index=False, db_constraint=False)
     date = models.DateField("日期")
