@@ -104,11 +104,15 @@ def read_rows(data: bytes, filename: str, progress: Progress | None = None) -> l
         sheet = book.get_sheet_by_index(0)
         # Row by row (leading empty rows kept, so row numbers are Excel's).
         total, rows = max(sheet.total_height, sheet.height, 1), []
+        if total > MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise FileError(f"文件超过 {MAX_ROWS} 行，请按月拆分后导入")
         for row in sheet.iter_rows():
             rows.append(row)
             if progress and len(rows) % PROGRESS_EVERY == 0:
                 progress(min(len(rows) / total, 1.0))
         return rows
+    except FileError:
+        raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise FileError(f"无法读取 Excel 文件：文件已损坏或不是 {ext} 格式") from exc
 

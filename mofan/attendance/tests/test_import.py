@@ -232,3 +232,13 @@ def test_an_xlsx_row_error_names_the_row_as_excel_shows_it(world):
     wb.save(buf)
     report = import_file(world.organ, buf.getvalue(), "a.xlsx")
     assert report.errors == [(6, "未找到人员“张三”（部门“办公室”）")]
+
+
+def test_an_xlsx_longer_than_the_limit_is_refused_before_its_rows_are_read(world, monkeypatch):
+    from mofan.attendance import parsing
+
+    monkeypatch.setattr(parsing, "MAX_ROWS", 5)
+    monkeypatch.setattr(parsing, "HEADER_SEARCH_ROWS", 5)
+    data = xlsx_bytes([["姓名", "工号", "部门", "打卡时间"], *[r[:4] for r in ROWS * 10]])
+    with pytest.raises(FileError, match="文件超过 5 行"):
+        import_file(world.organ, data, "big.xlsx")
