@@ -13,6 +13,23 @@ class AttendanceConfig(AppConfig):
         from .services import on_schedule_entered
 
         schedule_entered.connect(on_schedule_entered, dispatch_uid="attendance_recompute")
+        from django.db.models.signals import post_delete
+
+        from .models import Absence, Schedule
+        from .services import absence_deleted, schedule_deleted
+
+        post_delete.connect(absence_deleted, sender=Absence, dispatch_uid="att_absence_del")
+        post_delete.connect(schedule_deleted, sender=Schedule, dispatch_uid="att_schedule_del")
+        from django.db.models.signals import post_save, pre_save
+
+        from mofan.core.calendar.models import CalendarOverride
+
+        from .services import calendar_day_changed, calendar_day_saving
+
+        pre_save.connect(calendar_day_saving, sender=CalendarOverride, dispatch_uid="att_cal_pre")
+        for signal in (post_save, post_delete):
+            signal.connect(calendar_day_changed, sender=CalendarOverride,
+                           dispatch_uid=f"att_cal_{signal is post_save}")
         from mofan.core.scoping import COMMITTEE, HEAD, MEMBER, ORG_ADMIN
 
         admins = [COMMITTEE, ORG_ADMIN, HEAD]

@@ -47,14 +47,21 @@ def requeue_interrupted() -> int:
     them again. Called as the worker starts (`make demo`), when no task can be running, so
     a task left "running" by a killed worker is queued anew; the import being one
     transaction, the interrupted attempt left nothing behind."""
+    from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    live = {str(a) for a in DBTaskResult.objects.filter(status="READY")
-            .values_list("args_kwargs", flat=True)}
+    tasks = DBTaskResult.objects.filter(task_path=run_import.module_path)
+    live = {str(a) for a in tasks.filter(status="READY").values_list("args_kwargs", flat=True)}
     n = 0
     for run in ImportRun.objects.filter(status__in=[ImportRun.PENDING, ImportRun.RUNNING]):
-        if str({"args": [run.pk], "kwargs": {}}) not in live:
+        args = {"args": [run.pk], "kwargs": {}}
+        if str(args) not in live:
             with transaction.atomic():
+                # The killed attempt's task stays "running" for ever otherwise.
+                tasks.filter(status="RUNNING", args_kwargs=args).update(
+                    status="FAILED", finished_at=timezone.now(),
+                    exception_class_path="mofan.attendance.background.WorkerStopped",
+                    traceback="工作进程在导入过程中停止，导入已重新排队")
                 ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.PENDING, progress=0)
                 enqueue(run)
             n += 1

@@ -16,7 +16,6 @@ from . import parsing
 from .models import Absence, AbsenceDay, ColumnMapping, ImportRun, Punch
 
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
-BATCH = 5000
 APPROVAL_KINDS = [k for k, _ in Absence.KIND_CHOICES] + ["请假"]
 
 
@@ -85,17 +84,27 @@ def _approval_kind(text: str) -> str | None:
 def import_file(organ: Org, data: bytes, filename: str, *, source: str = "",
                 dry_run: bool = False, user=None, run: ImportRun | None = None,
                 progress: Callable[[int], None] | None = None) -> Report:
-    """Read, validate and (unless ``dry_run`` or any row is wrong) store the file."""
+    """Read, validate and (unless ``dry_run`` or any row is wrong) store the file.
+
+    ``progress`` (0–100) moves while the file is read and parsed (5–60) and while people
+    are matched (60–80); storing is one transaction (all or nothing), so what it writes
+    is seen by others only when it commits."""
     mapping = {}
     if source:
         saved = ColumnMapping.objects.filter(org=organ, source=source).first()
         mapping = saved.mapping if saved else {}
-    sheet = parsing.parse(data, filename, mapping)
+    tell = progress or (lambda pct: None)
+    sheet = parsing.parse(data, filename, mapping,
+                          progress and (lambda share: tell(5 + int(55 * share))))
     report = Report(shape=sheet.shape, read=len(sheet.records))
     matcher = Matcher(organ)
-    punches: dict[tuple[int, dt.datetime], tuple[Person, dt.datetime]] = {}
+    punches: dict[tuple[int, dt.datetime], dt.datetime] = {}
     approvals: dict[tuple[int, dt.date], tuple[Person, str, bool]] = {}
-    for rec in sheet.records:
+    dates = set()
+    total = max(len(sheet.records), 1)
+    for i, rec in enumerate(sheet.records):
+        if progress and i % parsing.PROGRESS_EVERY == 0:
+            tell(60 + int(20 * i / total))
         if rec.error:
             report.errors.append((rec.row, rec.error))
             continue
@@ -104,33 +113,32 @@ def import_file(organ: Org, data: bytes, filename: str, *, source: str = "",
             report.errors.append((rec.row, why))
             continue
         for naive in rec.times:
-            at = naive.replace(second=naive.second, microsecond=0, tzinfo=LOCAL)
+            at = naive.replace(microsecond=0, tzinfo=LOCAL)
             key = (person.pk, at)
             if key in punches:
                 report.duplicates += 1
             else:
-                punches[key] = (person, at)
+                punches[key] = at
         if rec.approval and (kind := _approval_kind(rec.approval)):
             approvals[(person.pk, rec.date)] = (person, kind, bool(rec.times))
         if rec.date:
-            report.first = min(filter(None, (report.first, rec.date)))
-            report.last = max(filter(None, (report.last, rec.date)))
-    if progress:
-        progress(30)
-    existing = _existing(organ, report, punches)
-    new = [(p, at) for key, (p, at) in punches.items() if key not in existing]
-    report.duplicates += len(punches) - len(new)
-    report.imported = len(new)
+            dates.add(rec.date)
+    if dates:
+        report.first, report.last = min(dates), max(dates)
+    tell(80)
     if dry_run or report.errors:
+        # What a real run would store: the file's punches not in the database yet.
+        existing = _existing(organ, report, punches)
+        report.imported = sum(1 for key in punches if key not in existing)
+        report.duplicates += len(punches) - report.imported
         return report
+    run_id = run.pk if run else None
+    rows = [(pid, organ.pk, at, at.date(), at.hour * 60 + at.minute, run_id)
+            for (pid, _), at in punches.items()]
+    del punches
     with transaction.atomic():
-        prep = Punch._meta.get_field("at").get_db_prep_value
-        run_id = run.pk if run else None
-        for i in range(0, len(new), BATCH):
-            insert_punches([(p.pk, organ.pk, prep(at, connection), at.date(),
-                             at.hour * 60 + at.minute, run_id) for p, at in new[i:i + BATCH]])
-            if progress:
-                progress(30 + int(60 * (i + BATCH) / max(len(new), 1)))
+        report.imported = store_punches(rows)
+        report.duplicates += len(rows) - report.imported
         report.absences = _store_approvals(organ, approvals, source or filename)
         record("import", run, label=f"导入考勤 {filename}",
                object_type="attendance.importrun", object_id=str(run.pk if run else ""),
@@ -140,22 +148,44 @@ def import_file(organ: Org, data: bytes, filename: str, *, source: str = "",
             from .stats import recompute
 
             recompute(organ, report.first, report.last)
-    if progress:
-        progress(100)
+    tell(100)
     return report
 
 
-def insert_punches(rows) -> None:
-    """(person_id, organ_id, at, date, minute, run_id) rows in one executemany per batch —
-    model instances cost more than the insert itself at a county month's size. A punch
-    already stored (same person and instant) is skipped."""
+PUNCH_COLUMNS = ("person_id", "organ_id", "at", "date", "minute", "run_id")
+
+
+def store_punches(rows) -> int:
+    """Store (person_id, organ_id, at, date, minute, run_id) rows (``at`` aware) in bulk,
+    skipping any punch already stored (same person and instant); returns how many were
+    new. Model instances would cost more than the insert itself at a county month's
+    size. PostgreSQL: COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT
+    DO NOTHING; SQLite: one prepared INSERT OR IGNORE run over all rows."""
+    if not rows:
+        return 0
     table = Punch._meta.db_table
-    verb, tail = (("INSERT OR IGNORE", "") if connection.vendor == "sqlite"
-                  else ("INSERT", " ON CONFLICT (person_id, at) DO NOTHING"))
-    sql = (f"{verb} INTO {table} (person_id, organ_id, at, date, minute, run_id, kind) "  # noqa: S608
-           f"VALUES (%s, %s, %s, %s, %s, %s, 'import'){tail}")
-    with connection.cursor() as cur:
-        cur.executemany(sql, rows)
+    cols = ", ".join(PUNCH_COLUMNS)
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("CREATE TEMPORARY TABLE IF NOT EXISTS att_punch_stage "
+                        "(person_id integer, organ_id integer, at timestamptz, date date, "
+                        "minute smallint, run_id integer) ON COMMIT DROP")
+            with cur.cursor.copy(f"COPY att_punch_stage ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(f"INSERT INTO {table} ({cols}, kind) "  # noqa: S608
+                        f"SELECT {cols}, 'import' FROM att_punch_stage "
+                        "ON CONFLICT (person_id, at) DO NOTHING")
+            stored = cur.rowcount
+            cur.execute("TRUNCATE att_punch_stage")
+            return stored
+        utc = dt.UTC
+        # Django's SQLite format for an aware instant: naive UTC, str() of the datetime.
+        cur.executemany(f"INSERT OR IGNORE INTO {table} ({cols}, kind) "  # noqa: S608
+                        "VALUES (%s, %s, %s, %s, %s, %s, 'import')",
+                        [(p, o, str(at.astimezone(utc).replace(tzinfo=None)), d, m, r)
+                         for p, o, at, d, m, r in rows])
+        return cur.rowcount
 
 
 def _existing(organ, report, punches) -> set:
@@ -168,17 +198,28 @@ def _existing(organ, report, punches) -> set:
 
 def _store_approvals(organ, approvals, source) -> int:
     """The export's 关联的审批单 as absences: the whole day when nothing was punched,
-    otherwise the half without punches is left to the day's statistics (morning)."""
-    made = 0
-    for (_pid, day), (person, kind, punched) in approvals.items():
-        part = "am" if punched else "day"
-        if Absence.objects.filter(person=person, start__lte=day, end__gte=day).exists():
-            continue
-        absence = Absence.objects.create(person=person, kind=kind, start=day, end=day,
-                                         part=part, note="导入的审批单", source=source[:40])
-        expand(absence, organ)
-        made += 1
-    return made
+    otherwise the half without punches is left to the day's statistics (morning). A day
+    already covered by an absence of that person is left as it is. A handful of queries
+    whatever the count."""
+    if not approvals:
+        return 0
+    days = [day for _pid, day in approvals]
+    covered = set()
+    for pid, start, end in (Absence.objects
+                            .filter(person_id__in={pid for pid, _ in approvals},
+                                    start__lte=max(days), end__gte=min(days))
+                            .values_list("person_id", "start", "end")):
+        covered.update((pid, start + dt.timedelta(days=i))
+                       for i in range((end - start).days + 1))
+    made = [Absence(person=person, kind=kind, start=day, end=day,
+                    part="am" if punched else "day", note="导入的审批单", source=source[:40])
+            for (pid, day), (person, kind, punched) in approvals.items()
+            if (pid, day) not in covered]
+    Absence.objects.bulk_create(made)
+    AbsenceDay.objects.bulk_create([
+        AbsenceDay(absence=a, person_id=a.person_id, organ_id=organ.pk, date=a.start,
+                   part=a.part, trip=a.kind in Absence.TRIPS) for a in made])
+    return len(made)
 
 
 def expand(absence: Absence, organ=None) -> None:

@@ -65,6 +65,7 @@ class Policy(ScopedModel):
     scope = Scope(org="org")
 
     class Meta:
+        ordering = ["org"]
         verbose_name = verbose_name_plural = "考勤规则"
 
     def __str__(self):
@@ -131,10 +132,12 @@ class Punch(ScopedModel):
     minute of day; the same person and instant is stored once."""
 
     IMPORT, CORRECTION = "import", "correction"
+    # No index of their own: (person, at) and (organ, date) below lead with them, and
+    # every index costs each of a county month's 130,000 inserts.
     person = models.ForeignKey("orgs.Person", verbose_name="人员", on_delete=models.CASCADE,
-                               related_name="+")
+                               related_name="+", db_index=False)
     organ = models.ForeignKey("orgs.Org", verbose_name="机关", on_delete=models.CASCADE,
-                              related_name="+")
+                              related_name="+", db_index=False)
     at = models.DateTimeField("打卡时间")
     date = models.DateField("日期")
     minute = models.PositiveSmallIntegerField("时刻（分钟）")
@@ -216,7 +219,8 @@ class DayPlan(models.Model):
     """The expanded calendar: one row per organ and day with its kind (from the work
     calendar) and the schedule in force, so statistics are one join."""
 
-    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+",
+                              db_index=False)  # (organ, date) below leads with it
     date = models.DateField()
     kind = models.CharField(max_length=10)  # workday / restday / holiday
     provisional = models.BooleanField(default=False)
@@ -244,11 +248,18 @@ class DayStat(ScopedModel):
                       (MISSING, "缺卡"), (ABSENT, "旷工"), (LEAVE, "请假"), (TRIP, "出差"),
                       (RESTDAY, "休息日"), (HOLIDAY, "节假日")]
     ANOMALIES = (LATE, SEVERE, EARLY, MISSING, ABSENT)
+    # Derived rows, rewritten a county month at a time by one INSERT … SELECT that joins
+    # the very people and orgs referenced: no foreign-key triggers to check each row again
+    # at commit (Django still deletes them with their person or org), and no index of
+    # their own — (person, date) and (organ, date) lead with person and organ, and every
+    # query of these rows asks for an organ's or a person's days (a unit's are found
+    # within its organ's).
     person = models.ForeignKey("orgs.Person", verbose_name="人员", on_delete=models.CASCADE,
-                               related_name="+")
+                               related_name="+", db_index=False, db_constraint=False)
     org = models.ForeignKey("orgs.Org", verbose_name="单位", on_delete=models.CASCADE,
-                            related_name="+")
-    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+")
+                            related_name="+", db_index=False, db_constraint=False)
+    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+",
+                              db_index=False, db_constraint=False)
     date = models.DateField("日期")
     status = models.CharField("状态", max_length=12, choices=STATUS_CHOICES)
     punches = models.PositiveSmallIntegerField("打卡次数", default=0)

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,8 +77,13 @@ def _decode(data: bytes) -> str:
     raise FileError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件")
 
 
-def read_rows(data: bytes, filename: str) -> list[list]:
-    """All rows of the first sheet (or the CSV) as lists of Python values."""
+Progress = Callable[[float], None]
+PROGRESS_EVERY = 2000  # rows between two progress reports
+
+
+def read_rows(data: bytes, filename: str, progress: Progress | None = None) -> list[list]:
+    """All rows of the first sheet (or the CSV) as lists of Python values. ``progress``
+    is told the share of the sheet read so far (0…1) every few thousand rows."""
     ext = Path(filename).suffix.lower()
     if ext == ".csv":
         text = _decode(data)
@@ -86,7 +91,10 @@ def read_rows(data: bytes, filename: str) -> list[list]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
         except csv.Error:
             dialect = csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        rows = list(csv.reader(io.StringIO(text), dialect))
+        if progress:
+            progress(1.0)
+        return rows
     if ext not in (".xlsx", ".xls", ".xlsm"):
         raise FileError("只支持 .xlsx、.xls 和 .csv 文件")
     from python_calamine import CalamineWorkbook
@@ -94,7 +102,17 @@ def read_rows(data: bytes, filename: str) -> list[list]:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = book.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
+        # Row by row (leading empty rows kept, so row numbers are Excel's).
+        total, rows = max(sheet.total_height, sheet.height, 1), []
+        if total > MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise FileError(f"文件超过 {MAX_ROWS} 行，请按月拆分后导入")
+        for row in sheet.iter_rows():
+            rows.append(row)
+            if progress and len(rows) % PROGRESS_EVERY == 0:
+                progress(min(len(rows) / total, 1.0))
+        return rows
+    except FileError:
+        raise
     except Exception as exc:  # calamine raises its own error types for broken files
         raise FileError(f"无法读取 Excel 文件：文件已损坏或不是 {ext} 格式") from exc
 
@@ -205,6 +223,15 @@ def parse_datetime(value, day=None) -> dt.datetime | None:
     text = str(value or "").strip()
     if not text or text in _EMPTY:
         return None
+    if len(text) >= 16 and text[4] == "-" and text[10] in " T":
+        # The common "2025-11-03 08:12:45": the C parser, ten times the regexes' speed.
+        try:
+            at = dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if at.tzinfo is None:
+                return at
     if _DATE.match(text):
         d = parse_date(text)
         rest = _DATE.sub("", text)
@@ -231,8 +258,11 @@ def _text(value) -> str:
 # ------------------------------------------------------------------ records
 
 
-def parse(data: bytes, filename: str, mapping: dict | None = None) -> Sheet:
-    rows = read_rows(data, filename)
+def parse(data: bytes, filename: str, mapping: dict | None = None,
+          progress: Progress | None = None) -> Sheet:
+    """The file's records. ``progress`` (0…1) moves as rows are read (the first half)
+    and as they are parsed (the second)."""
+    rows = read_rows(data, filename, progress and (lambda share: progress(share / 2)))
     if len(rows) > MAX_ROWS:
         raise FileError(f"文件超过 {MAX_ROWS} 行，请按月拆分后导入")
     header, cols = find_header(rows, mapping or {})
@@ -242,16 +272,19 @@ def parse(data: bytes, filename: str, mapping: dict | None = None) -> Sheet:
         raise FileError("没有找到“打卡时间”列（或在列对应中指定）")
     if shape == "daily" and "date" not in cols:
         raise FileError("每日统计表没有找到“日期”列")
-    records = list(_records(rows, header, cols, shape, slots))
+    records = list(_records(rows, header, cols, shape, slots, progress))
     return Sheet(shape, cols, header + 1, records)
 
 
-def _records(rows, header, cols, shape, slots) -> Iterator[Record]:
+def _records(rows, header, cols, shape, slots, progress=None) -> Iterator[Record]:
     def cell(row, f):
         i = cols.get(f)
         return row[i] if i is not None and i < len(row) else None
 
+    total = max(len(rows), 1)
     for index in range(header + 1, len(rows)):
+        if progress and index % PROGRESS_EVERY == 0:
+            progress(0.5 + index / total / 2)
         row = rows[index]
         if not any(_text(c) for c in row):
             continue

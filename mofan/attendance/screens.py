@@ -1,6 +1,7 @@
 """Generic screens of attendance records."""
 
 from mofan.core.screens import Screens
+from mofan.orgs.models import Org
 
 from .models import Absence, ColumnMapping, Policy, Schedule, SpotCheck
 
@@ -68,10 +69,17 @@ class AbsenceScreens(Screens):
         from .importing import expand
         from .stats import recompute
 
+        # An edit may move the dates or the person: the days it covered before are
+        # recomputed too.
+        before = (None if new else
+                  Absence.objects.filter(pk=form.instance.pk)
+                  .values_list("person__org__organ", "start", "end").first())
         obj = form.save()
         organ = obj.person.org.organ
         expand(obj, organ)
         recompute(organ, obj.start, obj.end)
+        if before and (before[0], before[1], before[2]) != (organ.pk, obj.start, obj.end):
+            recompute(Org.objects.get(pk=before[0]), before[1], before[2])
         return obj
 
 

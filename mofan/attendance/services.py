@@ -44,8 +44,15 @@ def execute_run(run_id: int) -> str:
         return run.status
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.RUNNING, progress=5)
 
+    shown = [5]
+
     def progress(pct):
-        ImportRun.objects.filter(pk=run.pk).update(progress=min(pct, 99))
+        # Each new percentage is one small write outside the import's transaction, so
+        # the page polling the run sees the bar move while the file is read and checked.
+        pct = min(pct, 99)
+        if pct > shown[0]:
+            shown[0] = pct
+            ImportRun.objects.filter(pk=run.pk).update(progress=pct)
 
     try:
         with run.file.open("rb") as f:
@@ -136,3 +143,51 @@ def on_schedule_entered(sender, org, year, **kwargs) -> int:
             lo, hi = stats_range(organ)
             n += recompute(organ, max(lo, dt.date(year, 1, 1)), min(hi, dt.date(year, 12, 31)))
     return 0  # the count the signal sums is of ledger items, not of person-days
+
+
+def absence_deleted(sender, instance, **kwargs) -> None:
+    """A deleted leave or trip no longer excuses its days: recompute them (inside the
+    deletion's transaction)."""
+    from mofan.orgs.models import Person
+
+    from .stats import recompute
+
+    person = Person.objects.filter(pk=instance.person_id).select_related("org").first()
+    if person is not None and person.org.organ_id:
+        recompute(person.org.organ, instance.start, instance.end)
+
+
+def schedule_deleted(sender, instance, **kwargs) -> None:
+    from mofan.orgs.models import Org
+
+    if Org.objects.filter(pk=instance.org_id).exists():
+        rules_changed(instance.org, instance.effective_from)
+
+
+def calendar_day_saving(sender, instance, **kwargs) -> None:
+    """Before an organ's own calendar day is changed: remember the date it had."""
+    if instance.pk and not instance.schedule_id:
+        instance._attendance_was = (type(instance).objects.filter(pk=instance.pk)
+                                    .values_list("date", flat=True).first())
+
+
+def calendar_day_changed(sender, instance, **kwargs) -> None:
+    """An organ (or its committee) entered, changed or removed one day of its calendar —
+    e.g. organised work on a Saturday made a working day: recompute that day (and the
+    day it had before) for the organs under it that have statistics there. Days of an
+    entered year's schedule are recomputed by ``on_schedule_entered`` instead."""
+    from mofan.orgs.models import Org
+
+    from .stats import recompute
+
+    if instance.schedule_id:
+        return
+    org = Org.objects.filter(pk=instance.org_id).first()
+    if org is None:
+        return
+    days = {instance.date, getattr(instance, "_attendance_was", None)} - {None}
+    for organ in Org.objects.filter(kind=Org.ORGAN, path__startswith=org.path):
+        lo, hi = stats_range(organ)
+        for day in days:
+            if lo is not None and lo <= day <= hi:
+                recompute(organ, day, day)

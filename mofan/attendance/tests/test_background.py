@@ -103,3 +103,79 @@ def test_a_member_sees_their_own_month(world):
     recompute(world.organ, THU, THU)
     r = world.client("member").get(reverse("attendance:mine"), {"month": "2025-10"})
     assert "旷工" in r.text and "10月9日" in r.text
+
+
+def big_rows(world, n):
+    """``n`` punches of 王股长 (工号 A001), one a minute from 2025-10-09 07:00."""
+    import datetime as dt
+
+    start = dt.datetime(2025, 10, 9, 7)
+    return [["王股长", "A001", "办公室", f"{start + dt.timedelta(minutes=i):%Y-%m-%d %H:%M:%S}"]
+            for i in range(n)]
+
+
+def test_a_big_import_reports_progress_while_reading_and_matching(world):
+    from mofan.attendance.importing import import_file
+
+    from .factories import xlsx_bytes
+
+    people(world)
+    seen = []
+    data = xlsx_bytes([["原始打卡记录"], ["姓名", "工号", "部门", "打卡时间"], *big_rows(world, 12000)])
+    report = import_file(world.organ, data, "big.xlsx", progress=seen.append)
+    assert report.imported == 12000 and not report.errors
+    assert seen == sorted(seen) and seen[-1] == 100
+    assert len({p for p in seen if p < 60}) >= 5, seen  # while the file is read and parsed
+    assert len({p for p in seen if 60 <= p < 80}) >= 3, seen  # while people are matched
+
+
+def test_the_worker_writes_each_new_percentage_for_the_page_to_poll(world, django_capture_on_commit_callbacks):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mofan.attendance.services import execute_run
+
+    people(world)
+    run = ImportRun.objects.create(org=world.organ, filename="big.csv", dry_run=True)
+    run.file.save("big.csv", upload(csv_bytes(big_rows(world, 12000), title=False)), save=True)
+    with CaptureQueriesContext(connection) as ctx:
+        execute_run(run.pk)
+    written = [int(m.group(1)) for q in ctx.captured_queries
+               if (m := re.search(r'UPDATE "attendance_importrun" SET "progress" = (\d+)', q["sql"]))]
+    assert len(written) >= 8 and written == sorted(set(written)), written
+    run.refresh_from_db()
+    assert (run.status, run.progress, run.imported) == ("done", 100, 12000)
+
+
+def test_the_progress_fragment_polls_while_the_import_runs_and_stops_after(world):
+    run = ImportRun.objects.create(org=world.organ, filename="a.csv", status=ImportRun.RUNNING,
+                                   progress=42)
+    url = reverse("attendance:import_status", args=[run.pk])
+    r = world.client("admin").get(url, HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in r.text and 'value="42"' in r.text
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.DONE, progress=100)
+    r = world.client("admin").get(url, HTTP_HX_REQUEST="true")
+    assert "hx-trigger" not in r.text and 'value="100"' in r.text
+
+
+def test_an_unexpected_error_fails_the_run_and_its_user_sees_why(world, monkeypatch, django_capture_on_commit_callbacks):
+    from mofan.attendance import services as attendance_services
+    from mofan.audit.models import AuditLog
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    people(world)
+    monkeypatch.setattr(attendance_services, "import_file", broken)
+    c = world.client("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(reverse("attendance:import"), {"file": upload()})
+    run = ImportRun.objects.get()
+    assert (run.status, run.progress) == ("failed", 100)
+    assert "导入失败：导入时发生错误：RuntimeError" in c.get(
+        reverse("attendance:import_status", args=[run.pk])).text
+    assert "导入时发生错误：RuntimeError" in c.get(reverse("attendance:import")).text
+    assert AuditLog.objects.filter(action="import", success=False).count() == 1
+    assert Punch.objects.count() == 0

@@ -156,3 +156,21 @@ def test_other_organs_people_are_not_counted(world):
     people(world)
     recompute(world.organ, THU, THU)
     assert not DayStat.objects.filter(person=world.outsider_person).exists()
+
+
+def test_organised_work_on_a_saturday_counts_once_the_organ_makes_it_a_working_day(world):
+    from mofan.core.calendar.models import CalendarOverride
+
+    head, member = people(world)
+    sat = dt.date(2025, 10, 18)  # an ordinary Saturday
+    punch(head, sat, 8, 20)
+    punch(head, sat, 17, 40)
+    recompute(world.organ, sat, sat)
+    assert (status(head, sat), status(member, sat)) == (DayStat.RESTDAY, DayStat.RESTDAY)
+    day = CalendarOverride.objects.create(org=world.organ, date=sat, kind="workday",
+                                          note="组织集中办公")
+    assert (status(head, sat), status(member, sat)) == (DayStat.NORMAL, DayStat.ABSENT)
+    assert DayStat.objects.get(person=head, date=sat).due
+    # Removing the day undoes it.
+    day.delete()
+    assert status(member, sat) == DayStat.RESTDAY

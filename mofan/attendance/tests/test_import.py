@@ -213,3 +213,32 @@ def test_the_command_refuses_an_unknown_organ(world, tmp_path):
     path.write_bytes(csv_bytes(ROWS))
     with pytest.raises(CommandError, match="没有代码为"):
         call_command("import_attendance", str(path), "--org", "nope")
+
+
+def test_an_xlsx_row_error_names_the_row_as_excel_shows_it(world):
+    """The sheet starts at B3 (two empty rows, an empty column): row numbers stay Excel's."""
+    import io
+
+    import openpyxl
+
+    people(world)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, row in enumerate([["原始打卡记录"], ["姓名", "工号", "部门", "打卡时间"], ROWS[0][:4],
+                             ["张三", "", "办公室", "2025-10-09 08:00"]], start=3):
+        for c, value in enumerate(row, start=2):
+            ws.cell(row=r, column=c, value=value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = import_file(world.organ, buf.getvalue(), "a.xlsx")
+    assert report.errors == [(6, "未找到人员“张三”（部门“办公室”）")]
+
+
+def test_an_xlsx_longer_than_the_limit_is_refused_before_its_rows_are_read(world, monkeypatch):
+    from mofan.attendance import parsing
+
+    monkeypatch.setattr(parsing, "MAX_ROWS", 5)
+    monkeypatch.setattr(parsing, "HEADER_SEARCH_ROWS", 5)
+    data = xlsx_bytes([["姓名", "工号", "部门", "打卡时间"], *[r[:4] for r in ROWS * 10]])
+    with pytest.raises(FileError, match="文件超过 5 行"):
+        import_file(world.organ, data, "big.xlsx")

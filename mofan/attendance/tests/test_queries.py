@@ -49,3 +49,25 @@ def test_my_month_costs_the_same_queries_for_more_days(world):
     one = queries(c, reverse("attendance:mine"), {"month": "2025-10"})
     recompute(world.organ, THU.replace(day=1), THU.replace(day=31))
     assert queries(c, reverse("attendance:mine"), {"month": "2025-10"}) == one
+
+
+def test_the_explanations_and_import_pages_cost_the_same_queries_for_more_rows(world):
+    import datetime as dt
+
+    from mofan.attendance.models import Explanation, ImportRun
+
+    def add(n):
+        for i in range(n):
+            day = THU + dt.timedelta(days=len(Explanation.objects.all()) + i)
+            Explanation.objects.create(org=world.other_section, person=world.member_person,
+                                       date=day, kind=Explanation.FORGOT, reason="忘记打卡")
+            ImportRun.objects.create(org=world.organ, filename=f"{i}.csv",
+                                     status=ImportRun.FAILED, reason="无法识别文件编码")
+
+    c = world.client("admin")
+    add(1)
+    counts = [queries(c, reverse("attendance:explanations"), {}),
+              queries(c, reverse("attendance:import"), {})]
+    add(8)
+    assert [queries(c, reverse("attendance:explanations"), {}),
+            queries(c, reverse("attendance:import"), {})] == counts

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.urls import reverse
 
 from mofan.attendance.models import Bulletin, Explanation, MonthCase
@@ -72,3 +74,32 @@ def test_a_leave_entered_on_the_screen_excuses_the_day(world):
     from mofan.attendance.models import DayStat
 
     assert DayStat.objects.get(person=world.head_person, date=THU).status == DayStat.LEAVE
+
+
+def test_moving_a_leave_to_another_day_recomputes_the_day_it_left(world):
+    from mofan.attendance.models import Absence, DayStat
+
+    fri = THU + dt.timedelta(days=1)
+    c = world.client("admin")
+    c.post(reverse("attendance:absence_create"), {
+        "person": world.head_person.pk, "kind": "病假", "start": str(THU), "end": str(THU),
+        "part": "day", "note": ""})
+    a = Absence.objects.get()
+    r = c.post(reverse("attendance:absence_edit", args=[a.pk]), {
+        "person": world.head_person.pk, "kind": "病假", "start": str(fri), "end": str(fri),
+        "part": "day", "note": ""})
+    assert r.status_code == 302
+    day = {s.date: s.status for s in DayStat.objects.filter(person=world.head_person)}
+    assert (day[THU], day[fri]) == (DayStat.ABSENT, DayStat.LEAVE)
+
+
+def test_deleting_a_leave_recomputes_its_days(world):
+    from mofan.attendance.models import Absence, DayStat
+
+    c = world.client("admin")
+    c.post(reverse("attendance:absence_create"), {
+        "person": world.head_person.pk, "kind": "病假", "start": str(THU), "end": str(THU),
+        "part": "day", "note": ""})
+    a = Absence.objects.get()
+    assert c.post(reverse("attendance:absence_delete", args=[a.pk])).status_code == 302
+    assert DayStat.objects.get(person=world.head_person, date=THU).status == DayStat.ABSENT

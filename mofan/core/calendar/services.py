@@ -31,16 +31,30 @@ def calendar_for(organ_or_id) -> WorkCalendar:
     """The organ's calendar: the package, plus what its 机关工委 and it entered (its own
     entries win over the committee's)."""
     organ = organ_or_id if isinstance(organ_or_id, Org) else Org.objects.get(pk=organ_or_id)
-    chain = _chain(organ)
-    depth = {pk: i for i, pk in enumerate(chain)}
-    found: dict[dt.date, tuple[int, str, str]] = {}
-    for org_id, day, kind, note in CalendarOverride.objects.filter(
-            org_id__in=chain).values_list("org_id", "date", "kind", "note"):
-        if day not in found or depth[org_id] > found[day][0]:
-            found[day] = (depth[org_id], kind, note)
-    years = CalendarYear.objects.filter(org_id__in=chain).values_list("year", flat=True)
-    return WorkCalendar({day: kind for day, (_, kind, _) in found.items()}, years,
-                        {day: note for day, (_, _, note) in found.items()})
+    return calendars_for([organ])[organ.pk]
+
+
+def calendars_for(organs) -> dict[int, WorkCalendar]:
+    """``calendar_for`` of many organs in two queries: {organ id: calendar}."""
+    chains = {organ.pk: _chain(organ) for organ in organs}
+    ids = {pk for chain in chains.values() for pk in chain}
+    entered: dict[int, list] = {}
+    for row in CalendarOverride.objects.filter(org_id__in=ids).values_list(
+            "org_id", "date", "kind", "note"):
+        entered.setdefault(row[0], []).append(row)
+    years: dict[int, set] = {}
+    for org_id, year in CalendarYear.objects.filter(org_id__in=ids).values_list("org_id", "year"):
+        years.setdefault(org_id, set()).add(year)
+    out = {}
+    for pk, chain in chains.items():
+        found: dict[dt.date, tuple[str, str]] = {}
+        for org_id in chain:  # top first: the organ's own entries come last and win
+            for _, day, kind, note in entered.get(org_id, ()):
+                found[day] = (kind, note)
+        out[pk] = WorkCalendar({day: kind for day, (kind, _) in found.items()},
+                               {y for org_id in chain for y in years.get(org_id, ())},
+                               {day: note for day, (_, note) in found.items()})
+    return out
 
 
 def calendar_of_item(item) -> WorkCalendar:

@@ -1,4 +1,5 @@
 import random
+import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,5 +34,7 @@ class Command(BaseCommand):
                 step.load(world)
                 name = step.__name__.split(".")[1]
                 self.stdout.write(f"  · {name} 完成（{time.monotonic() - t0:.1f} 秒）")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         self.stdout.write(self.style.SUCCESS(
-            f"演示数据已载入：{year} 年度，规模 {scale}，用时 {time.monotonic() - started:.1f} 秒。"))
+            f"演示数据已载入：{year} 年度，规模 {scale}，用时 {time.monotonic() - started:.1f} 秒，"
+            f"内存峰值 {peak:.0f} MiB。"))
