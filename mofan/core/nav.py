@@ -59,6 +59,7 @@ class Document:
     query: str = ""
     note: str = ""
     group: str = ""
+    order: int = 50  # groups are listed by their smallest order, then as declared
 
     def allowed(self, user):
         return self.roles is None or user.role in self.roles
@@ -71,24 +72,25 @@ class Document:
 DOCUMENTS: list[Document] = []
 
 
-def register_document(section, label, url_name, roles=None, *, query="", note="", group=""):
+def register_document(section, label, url_name, roles=None, *, query="", note="", group="",
+                      order=50):
     assert section in SECTION_LABELS, section
     doc = Document(section, label, url_name, frozenset(roles) if roles else None, query, note,
-                   group)
+                   group, order)
     if doc not in DOCUMENTS:
         DOCUMENTS.append(doc)
 
 
 def documents_for(user, section) -> list[tuple[str, list[Document]]]:
-    """[(group, [document])] of ``section`` that ``user`` may open, groups in the order
-    they were first declared."""
+    """[(group, [document])] of ``section`` that ``user`` may open, groups by their
+    smallest ``order`` (then as first declared)."""
     if user.role not in DOMAIN_ROLES:
         return []
     groups: dict[str, list[Document]] = {}
     for doc in DOCUMENTS:
         if doc.section == section and doc.allowed(user):
             groups.setdefault(doc.group, []).append(doc)
-    return list(groups.items())
+    return sorted(groups.items(), key=lambda g: min(d.order for d in g[1]))
 
 
 def menu_for(user):

@@ -101,7 +101,8 @@ def register(model, *, namespace: str, days: dict[str, int] | None = None,
                     {s.key: s for s in steps})
     LEDGERS[ledger.key] = ledger
     # Every ledger's export is one of the documents gathered under 报告.
-    nav.register_document("reports", f"{ledger.label}台账（Excel）", ledger.url("list"),
+    name = ledger.label if ledger.label.endswith("台账") else f"{ledger.label}台账"
+    nav.register_document("reports", f"{name}（Excel）", ledger.url("list"),
                           roles=[COMMITTEE, ORG_ADMIN, HEAD], query="export=xlsx", group="台账",
                           note="您管理范围内的全部事项；在台账列表页可先筛选再导出")
     return ledger
