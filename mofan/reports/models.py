@@ -84,6 +84,10 @@ class PlaceName(ScopedModel):
     def get_absolute_url(self):
         return reverse("reports:placename_detail", args=[self.pk])
 
+    @property
+    def masked_label(self):
+        return "替换为 *" if self.masked else "保留"
+
     def clean(self):
         self.name = (self.name or "").strip()
         if self.org_id and PlaceName.objects.filter(org_id=self.org_id, name=self.name).exclude(

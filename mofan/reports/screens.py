@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from mofan.audit.services import record
-from mofan.core.screens import Screens
+from mofan.core.screens import Col, Screens
 from mofan.core.views import organ_choice
 
 from . import services
@@ -16,11 +16,11 @@ from .models import PlaceName, SummaryTemplate
 class PlaceNameScreens(Screens):
     model = PlaceName
     title = "脱敏地名"
-    columns = ["name", "masked", "source", "org"]
-    filters = ["masked"]
+    columns = ["name", Col("masked_label", "公开版中", sort="masked"), "source", "org"]
     search = ["name", "source"]
-    sortable = ["name"]
+    sortable = ["name", "masked"]
     form_fields = ["name", "masked"]
+    detail_fields = ["name", Col("masked_label", "公开版中"), "source", "org"]
     select_related = ["org"]
     owned_by_user_org = True
     create_refusal = "脱敏地名由本机关的单位管理员维护"

@@ -249,8 +249,8 @@ def generate(template: SummaryTemplate, *, public: bool, actor=None, fmt="docx",
 
 # A name's generic ending stays readable in the public version (“**县”, “**村”,
 # “****纪念馆”): the list keeps the name without it when two or more characters remain.
-GENERIC_ENDINGS = ("风景区", "旅游区", "景区", "街道", "社区", "小区", "纪念馆", "陈列馆", "旧址",
-                   "有限公司", "合作社", "县", "市", "区", "乡", "镇", "村")
+GENERIC_ENDINGS = ("风景区", "旅游区", "景区", "街道", "街区", "社区", "小区", "纪念馆", "陈列馆",
+                   "旧址", "有限公司", "合作社", "县", "市", "区", "乡", "镇", "村")
 
 
 def stem(name: str) -> str:
