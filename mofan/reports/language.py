@@ -460,7 +460,16 @@ class Context:
         self.facts = {name: facts.FACTS[name].value(organ, self.period)
                       for name in dict.fromkeys(t.name for f in fields for t in f.terms
                                                 if t.name in facts.FACTS)}
-        self.link = link  # (term, context) -> url | None
+        self.link = link  # (term, context) -> (label, url) | None
+        self._links = {}
+
+    def link_of(self, term: Term):
+        """The records behind a term, asked once per term however often it is used."""
+        if self.link is None or not term.name:
+            return None
+        if term.name not in self._links:
+            self._links[term.name] = self.link(term, self)
+        return self._links[term.name]
 
     def raw(self, term: Term):
         if not term.name:
@@ -483,7 +492,7 @@ class Context:
 
 
 def evaluate(f: Field, ctx: Context) -> Value:
-    links = [link for t in f.terms if t.name and ctx.link and (link := ctx.link(t, ctx))]
+    links = [link for t in f.terms if (link := ctx.link_of(t))]
     raws = [ctx.raw(t) for t in f.terms]
     missing = [t for t, r in zip(f.terms, raws, strict=True) if r is None]
     if missing:

@@ -163,16 +163,19 @@ def masked(summary: Summary, places) -> Summary:
     by hiding text."""
     places = list(places)
 
-    def title_piece(p):
-        keep = p.field is not None and [t.name for t in p.field.terms] == [YEAR]
-        return Piece(p.text if keep else mask(p.text, places), p.field, p.missing, p.reason)
+    def title(pieces):
+        out = _mask_pieces(pieces, places)
+        for before, after in zip(pieces, out, strict=True):
+            if before.field is not None and [t.name for t in before.field.terms] == [YEAR]:
+                after.text = before.text  # the title's year stays
+        return out
 
     def paragraph(par):
         head = _mask_pieces(par.head, places, par.prefix)
         tail = _mask_pieces(par.tail, places)
         return Paragraph(par.level, par.prefix, head, tail, par.line)
 
-    return Summary(summary.organ, summary.year, [title_piece(p) for p in summary.title],
+    return Summary(summary.organ, summary.year, title(summary.title),
                    [paragraph(par) for par in summary.paragraphs], summary.problems,
                    summary.missing, mask(summary.signature, places), summary.date,
                    public=True)
