@@ -5,10 +5,10 @@ not figures — the day of the mobilisation meeting, the title of the 实施方�
 the red-education bases, the honours received with their levels. Each app declares its
 facts in its own ``<app>/facts.py``, found at start-up like ``indicators.py``::
 
-    @fact("study.red_bases", "红色教育基地", LIST, item="{名称}",
-          url=lambda organ, period: reverse("study:redbase_list"))
-    def red_bases(organ, period):
-        return [{"名称": b.name} for b in RedBase.objects.filter(org__organ=organ)]
+    @fact("errands.stations", "服务站", LIST, item="{名称}",
+          url=lambda organ, period: reverse("errands:station_list"))
+    def stations(organ, period):
+        return [{"名称": s.name} for s in Station.objects.filter(org__organ=organ)]
 
 A fact answers for one organ and one period (one query each: a document asks for a few
 dozen facts of one organ, never one per row). "No data" is ``None`` (or an empty text or
@@ -107,4 +107,3 @@ def known_places(organ) -> list[tuple[str, str]]:
 
 def autodiscover():
     import_app_modules("facts")
-
