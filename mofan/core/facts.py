@@ -15,7 +15,7 @@ dozen facts of one organ, never one per row). "No data" is ``None`` (or an empty
 list), shown as no data, never as an empty string or a 0.
 
 The same modules declare the **place names** the system knows (the county, townships,
-villages, communities, scenic areas, bases, enterprises) with ``@place_names``: the public
+villages, communities, scenic areas, bases, companies) with ``@place_names``: the public
 (masked) version of a document hides them, and an organ's list of names to mask is seeded
 from them.
 """
