@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "mofan.culture",
     "mofan.tourism",
     "mofan.attendance",
+    "mofan.reports",
 ]
 
 MIDDLEWARE = [

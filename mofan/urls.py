@@ -20,5 +20,6 @@ urlpatterns = [
     path("culture/", include("mofan.culture.urls")),
     path("tourism/", include("mofan.tourism.urls")),
     path("attendance/", include("mofan.attendance.urls")),
+    path("reports/", include("mofan.reports.urls")),
     path("healthz", healthz, name="healthz"),
 ]

@@ -46,3 +46,9 @@ class AttendanceConfig(AppConfig):
         nav.register("attendance", "导入列对应", "attendance:columnmapping_list",
                      roles=[COMMITTEE, ORG_ADMIN])
         nav.register("attendance", "我的考勤", "attendance:mine", roles=[MEMBER, HEAD, ORG_ADMIN])
+        nav.register_document("reports", "考勤周通报（Word / Excel）", "attendance:week",
+                              roles=[COMMITTEE, ORG_ADMIN], group="考勤",
+                              note="在周通报页选择周次，下载已发布的通报")
+        nav.register_document("reports", "考勤月处理（Excel）", "attendance:month",
+                              roles=[COMMITTEE, ORG_ADMIN], query="export=xlsx", group="考勤",
+                              note="本月的处理建议与实际处理；其他月份在月处理页选择")

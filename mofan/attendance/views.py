@@ -15,26 +15,12 @@ from mofan.core.files import download_response
 from mofan.core.gongwen import DOCX_TYPE
 from mofan.core.params import YEAR_MAX, YEAR_MIN, month_param
 from mofan.core.scoping import COMMITTEE, HEAD, ORG_ADMIN
-from mofan.core.views import organs_in_view
+from mofan.core.views import organ_choice
 
 from . import background, reports, services
 from .explanations import do_decide, do_explain, may_decide
 from .models import Absence, Bulletin, DayStat, Explanation, ImportRun, MonthCase
 from .parsing import FileError
-
-
-def _organ_choice(request, roles=(COMMITTEE, ORG_ADMIN)):
-    """(organ, organs to choose from); others 404."""
-    user = request.user
-    if user.role == COMMITTEE and COMMITTEE in roles:
-        organs = list(organs_in_view(user))
-        if not organs:
-            raise Http404
-        wanted = request.GET.get("organ", "") or request.POST.get("organ", "")
-        return next((o for o in organs if str(o.pk) == wanted), organs[0]), organs
-    if user.role in roles and user.org_id and user.org.organ_id:
-        return user.org.organ, []
-    raise Http404("无权查看")
 
 
 def _day(request) -> dt.date:
@@ -48,7 +34,7 @@ def _day(request) -> dt.date:
 
 @require_GET
 def daily(request):
-    organ, organs = _organ_choice(request, (COMMITTEE, ORG_ADMIN, HEAD))
+    organ, organs = organ_choice(request, (COMMITTEE, ORG_ADMIN, HEAD))
     day = _day(request)
     stats = DayStat.objects.visible_to(request.user).filter(organ=organ, date=day)
     units = services.unit_day_counts(stats)
@@ -66,7 +52,7 @@ def daily(request):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    organ, organs = _organ_choice(request)
+    organ, organs = organ_choice(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
         try:
@@ -132,7 +118,7 @@ def _monday(request) -> dt.date:
 
 @require_http_methods(["GET", "POST"])
 def week(request):
-    organ, organs = _organ_choice(request)
+    organ, organs = organ_choice(request)
     monday = _monday(request)
     if request.method == "POST":
         try:
@@ -178,7 +164,7 @@ def bulletin_xlsx(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def month(request):
-    organ, organs = _organ_choice(request)
+    organ, organs = organ_choice(request)
     first = month_param(request, timezone.localdate().replace(day=1))
     if request.method == "POST":
         n = reports.month_cases(organ, first)

@@ -7,13 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import constraints, files, indicators
+        from . import constraints, facts, files, indicators
         from .calendar import views as calendar_views
         from .ledger import reschedule
         from .ledger import views as ledger_views
 
         indicators.autodiscover()
         constraints.word_unique_constraints()  # a duplicate key reads as a sentence
+        facts.autodiscover()  # facts and place names for documents
         files.delete_files_with_rows()
         files.remove_stale_uploads()  # a killed import's temporary file, at the next start
         ledger_views.register_nav()  # 我的待办, 办理时限

@@ -8,9 +8,8 @@ same year.
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
+from .discovery import import_app_modules
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金贾韦夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严欧莫孔向常汤康易乔赖文"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯鹏飞晨欣怡婷雪琳颖慧佳俊峰波宁梅兰云海燕丹晶倩莉蕾瑶婧博睿哲翔宏志国庆春秋冬雨"
@@ -40,16 +39,5 @@ class World:
 
 
 def steps():
-    found = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("mofan."):
-            continue
-        try:
-            module = import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        if hasattr(module, "load"):
-            found.append(module)
+    found = [m for m in import_app_modules("demo") if hasattr(m, "load")]
     return sorted(found, key=lambda m: m.ORDER)

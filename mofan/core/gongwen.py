@@ -9,6 +9,9 @@ and :class:`Table` tables, an optional signature and date. Layout values:
 - Title 方正小标宋简体 2号 centred; headings 黑体 / 楷体_GB2312 / 仿宋_GB2312.
 - Page numbers "— N —" in 宋体 4号, odd pages right, even pages left, one character in.
 - Latin letters and digits in Times New Roman (house rule).
+- Widow control off (full pages hold 22 lines); table rows never split across pages.
+- Document properties cleared; none of python-docx's template leftovers (app.xml,
+  customXml, a thumbnail, stylesWithEffects) is written.
 
 East-Asian fonts are written to ``w:rFonts/@w:eastAsia``; ``run.font.name`` alone would
 only set the Latin slots. Every paragraph carries its formatting directly so WPS and
@@ -53,6 +56,9 @@ SIZE_SMALL_4 = 12  # 小四, dense tables
 CONDENSE_3 = -5  # twentieths of a point: 28 x 15.75 pt = 441 pt <= 442.2 pt line
 CHAR_3 = 320  # one 3号 character in twips (indent fallbacks for readers ignoring *Chars)
 
+_PACKAGE_LEFTOVERS = {RT.THUMBNAIL, RT.EXTENDED_PROPERTIES}
+_DOCUMENT_LEFTOVERS = {RT.CUSTOM_XML,
+                       "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"}
 _LEVEL_FONTS = {0: FONT_FANGSONG, 1: FONT_HEITI, 2: FONT_KAITI, 3: FONT_FANGSONG, 4: FONT_FANGSONG}
 # Characters that are not allowed in XML 1.0 (pasted text sometimes carries them).
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -154,11 +160,19 @@ def _setup_package(doc) -> None:
     props.revision = 1
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     props.created = props.modified = now
-    # The template's thumbnail shows an empty Mac Word page; drop it.
-    rels = doc.part.package.rels
-    for rid in [rid for rid, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del rels[rid]
+    # python-docx's template leftovers: the thumbnail of an empty Mac Word page, app.xml
+    # ("Microsoft Macintosh Word", Normal.dotm), a customXml bibliography part and Word
+    # 2010's stylesWithEffects. A part no relationship reaches is not saved.
+    for rels, dropped in ((doc.part.package.rels, _PACKAGE_LEFTOVERS),
+                          (doc.part.rels, _DOCUMENT_LEFTOVERS)):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype in dropped]:
+            del rels[rid]
 
+    # The template's own identity (revision ids, document id) and its preview request.
+    settings = doc.settings.element
+    for tag in ("w:rsids", "w:savePreviewPicture", "w14:docId"):
+        for el in settings.findall(qn(tag)):
+            settings.remove(el)
     doc.settings.odd_and_even_pages_header_footer = True
     lang = doc.settings.element.find(qn("w:themeFontLang"))
     if lang is not None:
@@ -175,6 +189,7 @@ def _setup_package(doc) -> None:
     rpr_default.append(_rpr(FONT_FANGSONG, SIZE_3))
     ppr_default = _el("w:pPrDefault")
     ppr = _el("w:pPr")
+    ppr.append(_el("w:widowControl", val="0"))
     ppr.append(_el("w:spacing", before="0", after="0", line=str(LINE_PITCH), lineRule="exact"))
     ppr_default.append(ppr)
     defaults.append(rpr_default)
@@ -213,6 +228,7 @@ def _page_number(paragraph, *, jc: str, left: int = 0, right: int = 0) -> None:
     for child in list(p):
         p.remove(child)
     ppr = _el("w:pPr")
+    ppr.append(_el("w:widowControl", val="0"))
     ppr.append(_el("w:snapToGrid", val="0"))
     ppr.append(_el("w:spacing", before="0", after="0", line="240", lineRule="auto"))
     ppr.append(_el("w:ind", left=str(left), right=str(right), firstLine="0"))
@@ -305,6 +321,15 @@ def _half_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+TITLE_LINE_HALF_WIDTHS = 40  # 2号 (22 pt) characters on the 156 mm line: 20 Chinese ones
+
+
+def fits_title_line(text: str) -> bool:
+    """Whether ``text`` fits on one line of the 2号 title (else the caller may break it,
+    with "\n", where the words part: a title wraps as a trapezoid, not mid-word)."""
+    return _half_width(text) <= TITLE_LINE_HALF_WIDTHS
+
+
 # -- tables ----------------------------------------------------------------------------
 
 
@@ -351,6 +376,7 @@ def _add_table(doc, spec: Table) -> None:
 def _add_row(table, values: list[str], widths: list[int], size: float, *, header: bool) -> None:
     row = table.add_row()
     trpr = row._tr.get_or_add_trPr()
+    trpr.append(_el("w:cantSplit"))  # a row is never split across two pages
     if header:
         trpr.append(_el("w:tblHeader"))  # repeat on every page
     for cell, value, width in zip(row.cells, values, widths, strict=True):
@@ -401,6 +427,8 @@ def _ppr(
     autospace: bool = True,
 ):
     ppr = _el("w:pPr")
+    # Off: a page holds its full 22 lines (no line pushed over to keep two together).
+    ppr.append(_el("w:widowControl", val="0"))
     if not autospace:
         ppr.append(_el("w:autoSpaceDE", val="0"))
         ppr.append(_el("w:autoSpaceDN", val="0"))

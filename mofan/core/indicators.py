@@ -21,10 +21,10 @@ import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.db.models import Count
+
+from .discovery import import_app_modules
 
 
 @dataclass(frozen=True)
@@ -101,13 +101,7 @@ def indicator(key: str, label: str, unit: str, *, sources: Callable | None = Non
 
 
 def autodiscover():
-    for config in apps.get_app_configs():
-        if config.name.startswith("mofan."):
-            try:
-                import_module(f"{config.name}.indicators")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.indicators":
-                    raise
+    import_app_modules("indicators")
 
 
 _shared: ContextVar[dict | None] = ContextVar("indicator_rows", default=None)

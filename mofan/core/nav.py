@@ -1,5 +1,9 @@
 """The top navigation. Apps declare their sections and add their screens; an empty
-section shows 尚未启用. Core declares only the sections every deployment has."""
+section shows 尚未启用. Core declares only the sections every deployment has.
+
+A section's page (``/s/<key>/``) lists its screens and the **documents** apps declare for
+it with :func:`register_document` — the 报告 section gathers every ledger, bulletin and
+export the modules produce, so an office finds them in one place."""
 
 from dataclasses import dataclass
 
@@ -43,8 +47,55 @@ def register(section, label, url_name, roles=None):
     ENTRIES.append(Entry(section, label, url_name, frozenset(roles) if roles else None))
 
 
+@dataclass(frozen=True)
+class Document:
+    """A document a module produces (a Word ledger, a bulletin, an .xlsx export), listed on
+    its section's page under ``group``; ``query`` is added to the URL (``export=xlsx``)."""
+
+    section: str
+    label: str
+    url_name: str
+    roles: frozenset | None = None  # None: every domain role
+    query: str = ""
+    note: str = ""
+    group: str = ""
+    order: int = 50  # groups are listed by their smallest order, then as declared
+
+    def allowed(self, user):
+        return self.roles is None or user.role in self.roles
+
+    @property
+    def url(self):
+        return reverse(self.url_name) + (f"?{self.query}" if self.query else "")
+
+
+DOCUMENTS: list[Document] = []
+
+
+def register_document(section, label, url_name, roles=None, *, query="", note="", group="",
+                      order=50):
+    assert section in SECTION_LABELS, section
+    doc = Document(section, label, url_name, frozenset(roles) if roles else None, query, note,
+                   group, order)
+    if doc not in DOCUMENTS:
+        DOCUMENTS.append(doc)
+
+
+def documents_for(user, section) -> list[tuple[str, list[Document]]]:
+    """[(group, [document])] of ``section`` that ``user`` may open, groups by their
+    smallest ``order`` (then as first declared)."""
+    if user.role not in DOMAIN_ROLES:
+        return []
+    groups: dict[str, list[Document]] = {}
+    for doc in DOCUMENTS:
+        if doc.section == section and doc.allowed(user):
+            groups.setdefault(doc.group, []).append(doc)
+    return sorted(groups.items(), key=lambda g: min(d.order for d in g[1]))
+
+
 def menu_for(user):
-    """[(section_key, label, [(label, url)])] for the sections this user has anything in."""
+    """[(section_key, label, [(label, url)])] for the sections this user has anything in.
+    A section with documents for the user ends with a link to its page (``…一览``)."""
     menu = []
     for key, (_, label) in sorted(SECTIONS.items(), key=lambda kv: kv[1][0]):
         if key == "home":
@@ -54,6 +105,8 @@ def menu_for(user):
             for e in ENTRIES
             if e.section == key and e.allowed(user)
         ]
+        if documents_for(user, key):
+            items.append((f"{label}一览", reverse("core:section", args=[key])))
         if items or (key != "system" and user.role in DOMAIN_ROLES):
             menu.append((key, label, items))
     return menu

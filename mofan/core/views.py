@@ -4,15 +4,16 @@ from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from mofan.orgs.models import Org
 
 from . import indicators
 from .calendar.views import schedule_reminder
-from .nav import SECTION_LABELS, menu_for
+from .nav import SECTION_LABELS, documents_for, menu_for
 from .params import year_param
-from .scoping import COMMITTEE, DOMAIN_ROLES
+from .scoping import COMMITTEE, DOMAIN_ROLES, ORG_ADMIN
 
 
 def default_year():
@@ -27,6 +28,22 @@ def requested_year(request) -> int:
 
 def organs_in_view(user):
     return Org.objects.visible_to(user).filter(kind=Org.ORGAN).order_by("sort", "id")
+
+
+def organ_choice(request, roles=(COMMITTEE, ORG_ADMIN)):
+    """(organ, organs to choose from) for a page about one whole organ: the 机关工委 picks
+    any organ under it (``?organ=``, default the first), the other ``roles`` see their own
+    organ; everyone else gets a 404."""
+    user = request.user
+    if user.role == COMMITTEE and COMMITTEE in roles:
+        organs = list(organs_in_view(user))
+        if not organs:
+            raise Http404
+        wanted = request.GET.get("organ", "") or request.POST.get("organ", "")
+        return next((o for o in organs if str(o.pk) == wanted), organs[0]), organs
+    if user.role in roles and user.org_id and user.org.organ_id:
+        return user.org.organ, []
+    raise Http404("无权查看")
 
 
 def home_organs(user) -> list:
@@ -101,9 +118,13 @@ def indicator_records(request, key, organ_id):
 def section(request, key):
     if key not in SECTION_LABELS or key == "home":
         raise Http404
+    own = reverse("core:section", args=[key])
     items = next((items for k, _, items in menu_for(request.user) if k == key), [])
-    return render(request, "core/section.html",
-                  {"section_label": SECTION_LABELS[key], "items": items})
+    return render(request, "core/section.html", {
+        "section_label": SECTION_LABELS[key],
+        "items": [(label, url) for label, url in items if url != own],
+        "documents": documents_for(request.user, key),
+    })
 
 
 @require_GET

@@ -21,3 +21,9 @@ class StudyConfig(AppConfig):
         nav.register("study", "红色教育服务", "study:redservice_list", roles=admins)
         nav.register("study", "学习台账（Word）", "study:ledger_docx", roles=organ_wide)
         nav.register("study", "我的学习", "study:my_study", roles=[MEMBER, HEAD, ORG_ADMIN])
+        nav.register_document("reports", "学习台账（Word）", "study:ledger_docx", roles=organ_wide,
+                              group="学习型", note="本机关上一年度全部学习活动，公文版式；"
+                              "其他年度在“学习合规一览”页选择")
+        nav.register_document("reports", "学习合规一览（Excel）", "study:compliance",
+                              roles=organ_wide, query="export=xlsx", group="学习型",
+                              note="党支部 × 月份的学习计划、第一议题、主题党日")

@@ -5,7 +5,6 @@ the plan and agenda actions, files, and 我的学习."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,9 +14,8 @@ from mofan.core.excel import xlsx_response
 from mofan.core.files import download_response, file_response
 from mofan.core.gongwen import DOCX_TYPE
 from mofan.core.params import month_param
-from mofan.core.scoping import COMMITTEE, ORG_ADMIN
 from mofan.core.screens import visible_or_404
-from mofan.core.views import organs_in_view, requested_year
+from mofan.core.views import organ_choice, requested_year
 
 from . import exports, services
 from .forms import AgendaForm, CopyLastMonthForm, UploadForm, parse_roll, show_entries
@@ -45,28 +43,12 @@ def _editable(model, request, pk, qs=None):
 
 
 
-def _organ_choice(request):
-    """(organ, organs to choose from). The 机关工委 picks any organ under it; a 单位管理员
-    sees his own organ. Everyone else: 404."""
-    user = request.user
-    if user.role == COMMITTEE:
-        organs = list(organs_in_view(user))
-        if not organs:
-            raise Http404
-        wanted = request.GET.get("organ", "")
-        organ = next((o for o in organs if str(o.pk) == wanted), organs[0])
-        return organ, organs
-    if user.role == ORG_ADMIN and user.org_id and user.org.organ_id:
-        return user.org.organ, []
-    raise Http404("仅工委管理员和单位管理员可查看")
-
-
 # ------------------------------------------------------------------ compliance grid
 
 
 @require_GET
 def compliance(request):
-    organ, organs = _organ_choice(request)
+    organ, organs = organ_choice(request)
     year = requested_year(request)
     grid = services.compliance_grid(organ, year)
     if request.GET.get("export") == "xlsx":
@@ -79,7 +61,7 @@ def compliance(request):
 
 @require_GET
 def ledger_docx(request):
-    organ, _ = _organ_choice(request)
+    organ, _ = organ_choice(request)
     year = requested_year(request)
     content = exports.ledger_docx(organ, year, today=timezone.localdate())
     record("export", organ, label=f"导出学习台账 {organ} {year}")

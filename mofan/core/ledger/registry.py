@@ -13,6 +13,9 @@ default; organs override them in the 办理时限 table), ``kinds`` label those 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mofan.core import nav
+from mofan.core.scoping import COMMITTEE, HEAD, ORG_ADMIN
+
 from .rules import EVENT_LABELS, RULES
 
 DEFAULT_DAYS = 10  # a ledger that declares no time limit
@@ -97,6 +100,11 @@ def register(model, *, namespace: str, days: dict[str, int] | None = None,
     ledger = Ledger(model, namespace, dict(days or {}), dict(kinds or {}),
                     {s.key: s for s in steps})
     LEDGERS[ledger.key] = ledger
+    # Every ledger's export is one of the documents gathered under 报告.
+    name = ledger.label if ledger.label.endswith("台账") else f"{ledger.label}台账"
+    nav.register_document("reports", f"{name}（Excel）", ledger.url("list"),
+                          roles=[COMMITTEE, ORG_ADMIN, HEAD], query="export=xlsx", group="台账",
+                          note="您管理范围内的全部事项；在台账列表页可先筛选再导出")
     return ledger
 
 

@@ -180,6 +180,35 @@ def test_core_properties_cleared_and_no_thumbnail():
     assert "python-docx" not in _zip(data).read("docProps/core.xml").decode()
 
 
+def test_no_template_leftovers_in_the_package():
+    data = _sample()
+    names = _zip(data).namelist()
+    assert "docProps/app.xml" not in names  # "Microsoft Macintosh Word", Normal.dotm
+    assert not [n for n in names if n.startswith("customXml") or "stylesWithEffects" in n]
+    types = _zip(data).read("[Content_Types].xml").decode()
+    assert "extended-properties" not in types and "customXml" not in types
+    settings = _zip(data).read("word/settings.xml").decode()
+    assert "w:rsid" not in settings and "docId" not in settings
+    assert "savePreviewPicture" not in settings
+    docx.Document(io.BytesIO(data))  # still a valid package
+
+
+def test_widow_control_is_off_so_full_pages_hold_22_lines():
+    data = _sample(signature="某某县某某局", date=dt.date(2025, 1, 2))
+    paragraphs = _paragraphs(data)
+    assert all(_attr(p, "w:pPr/w:widowControl", "val") == "0" for p in paragraphs)
+    defaults = _xml(data, "word/styles.xml").find("w:docDefaults/w:pPrDefault/w:pPr", NS)
+    assert _attr(defaults, "w:widowControl", "val") == "0"
+    for name in ("word/footer1.xml", "word/footer2.xml"):
+        assert _attr(_xml(data, name).find("w:p", NS), "w:pPr/w:widowControl", "val") == "0"
+
+
+def test_table_rows_are_never_split_across_pages():
+    data = render_gongwen("", [Table(["甲", "乙"], [["1", "很长的内容\n第二行"], ["2", "3"]])])
+    rows = _xml(data, "word/document.xml").findall(".//w:tbl/w:tr", NS)
+    assert len(rows) == 3 and all(r.find("w:trPr/w:cantSplit", NS) is not None for r in rows)
+
+
 def test_format_cn_date():
     assert format_cn_date(dt.date(2022, 12, 30)) == "2022年12月30日"
     assert format_cn_date(dt.date(2023, 1, 5)) == "2023年1月5日"

@@ -14,6 +14,7 @@ from mofan.core.tests import ledger_factories
 from mofan.culture.tests import factories as culture_factories
 from mofan.enterprise.tests import factories as enterprise_factories
 from mofan.orgs.models import Campaign, Org
+from mofan.reports.tests import factories as reports_factories
 from mofan.study.tests import factories as study_factories
 from mofan.tourism.tests import factories as tourism_factories
 
@@ -57,6 +58,7 @@ OBJECT_FOR = {
     **tourism_factories.OBJECT_FOR,
     **attendance_factories.OBJECT_FOR,
     **community_factories.OBJECT_FOR,
+    **reports_factories.OBJECT_FOR,
 }
 EXTRA_OBJECTS = []  # later modules extend: (url name, factory)
 
