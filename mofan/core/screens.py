@@ -41,6 +41,7 @@ from mofan.audit.services import record, snapshot
 from .constraints import integrity_message
 from .excel import xlsx_bytes, xlsx_response
 from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
+from .pickers import SearchSelect, SearchSelectMultiple, kind_of
 from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
 
 
@@ -110,7 +111,14 @@ def bootstrapify(fields, small=False, blank_label="请选择"):
             adds_empty = getattr(f, "empty_label", None) is not None
             f.choices = [("", blank_label) if (k, v) == ("", DASHES) else (k, v)
                          for k, v in f.choices if not (adds_empty and k == "")]
-        if type(f.widget) is forms.Select:
+        if (kind := kind_of(f)) and type(f.widget) in (forms.Select, forms.SelectMultiple):
+            # A person or org: searched as you type, only the chosen option written.
+            many = isinstance(f, forms.ModelMultipleChoiceField)
+            picker = (SearchSelectMultiple if many else SearchSelect)(
+                kind, getattr(f, "pick_scope", "view"), attrs=f.widget.attrs)
+            picker.choices, picker.is_required = f.choices, f.widget.is_required
+            f.widget = picker
+        elif type(f.widget) is forms.Select:
             fast = FastSelect(attrs=f.widget.attrs)
             fast.choices, fast.is_required = f.choices, f.widget.is_required
             f.widget = fast
@@ -136,6 +144,7 @@ def scoped_choices(form_or_filter_fields, user, edit=False, keep=None):
             scoped = qs.editable_by(user) if edit else qs.visible_to(user)
             current = getattr(keep, f"{name}_id", None) if keep is not None else None
             f.queryset = (scoped | qs.filter(pk=current)) if current else scoped
+            f.pick_scope = "edit" if edit else "view"  # what a picker's search offers
 
 
 def visible_or_404(queryset, user, pk):
