@@ -31,6 +31,11 @@ LIMIT = 20  # results per search: enough to choose from, small enough to stay in
 VIEW, EDIT, ORGAN = "view", "edit", "organ"
 
 
+def is_key(text: str) -> bool:
+    """A primary key a database can hold (a hostile 400-digit value is no key)."""
+    return text.isdigit() and len(text) < 19
+
+
 def org_label(org) -> str:
     """An org with its organ in front, so two organs' 办公室 are told apart."""
     organ = org.organ if org.organ_id and org.organ_id != org.pk else None
@@ -118,7 +123,7 @@ def pick(request, kind):
         scope = VIEW
     organ = request.GET.get("organ", "")
     term = request.GET.get("q", "")[:50]
-    rows = search(kind, request.user, term, scope, int(organ) if organ.isdigit() else None)
+    rows = search(kind, request.user, term, scope, int(organ) if is_key(organ) else None)
     return JsonResponse({"results": [{"value": str(pk), "text": text} for pk, text in rows]})
 
 
@@ -133,7 +138,7 @@ class SearchSelect(forms.Select):
     def chosen(self, value):
         values = value if isinstance(value, list | tuple) else [value]
         keys = [str(getattr(v, "pk", v)) for v in values if v not in (None, "")]
-        keys = [k for k in keys if k.isdigit()]
+        keys = [k for k in keys if is_key(k)]
         if not keys:
             return []
         picker = PICKERS[self.kind]

@@ -175,6 +175,10 @@ class Screens:
     create_refusal = "只有单位管理员或负责人可以新增"
     list_template = "core/list.html"
     detail_template = "core/detail.html"
+    # On a phone (< 576 px) each row is a card of these columns (attrs; the first column,
+    # the row's link, is always its title) and one button; None: the first four columns.
+    card_columns: list | None = None
+    card_action = "查看"
 
     # --- declaration helpers
     @classmethod
@@ -346,7 +350,12 @@ class ListScreen(ScreenView):
             return self.export(qs)
         page = Paginator(qs, s.paginate_by).get_page(request.GET.get("page"))
         cols = _cols(s.columns)
-        rows = [(obj, [c.value(obj) for c in cols]) for obj in page.object_list]
+        labels = [c.header(s.model) for c in cols]
+        card = {c.attr for c in _cols(s.card_columns)} if s.card_columns is not None else {
+            c.attr for c in cols[:4]}
+        on_card = [i == 0 or c.attr in card for i, c in enumerate(cols)]
+        rows = [(obj, list(zip([c.value(obj) for c in cols], labels, on_card, strict=True)))
+                for obj in page.object_list]
         params = request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()
@@ -354,8 +363,8 @@ class ListScreen(ScreenView):
         ctx = self.context(
             page=page,
             rows=rows,
-            headers=[(c.header(s.model), next((k for k in (c.sort, c.attr) if k in s.sortable), ""))
-                     for c in cols],
+            headers=[(label, next((k for k in (c.sort, c.attr) if k in s.sortable), ""))
+                     for c, label in zip(cols, labels, strict=True)],
             filterset=filterset,
             term=term,
             sort=sort,

@@ -94,6 +94,8 @@ class LedgerScreens(Screens):
     sortable = ["registered_on", "deadline", "title"]
     common_columns = [Col("state", "状态"), "owner", "owner_unit", DEADLINE,
                       Col("overdue_label", "逾期")]
+    card_columns = ["state", DEADLINE, "overdue_label"]
+    card_action = "查看 / 办理"
 
     @classmethod
     def urls(cls, prefix):

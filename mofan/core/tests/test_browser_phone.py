@@ -37,3 +37,51 @@ def test_the_owner_filter_searches_as_you_type_and_filters_the_list(
     page.reload()  # the chosen person is written by the server and still shown
     expect(page.locator("#id_owner-ts-control").locator("..")).to_contain_text("王股长")
     assert page.console_errors == []  # no CSP violation, no script error
+
+
+PHONE = {"width": 390, "height": 844}
+LONG = "城关镇东街社区居民反映图书馆周末开放时间过短希望延长至晚上八点并增加自习座位"
+
+
+def no_sideways_scroll(pg):
+    return pg.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_member_does_his_own_things_on_a_phone_without_sideways_scrolling(
+        transactional_db, world, live_server, page):  # noqa: F811
+    from mofan.core import ledger
+
+    item = assigned_appeal(world, title=LONG)
+    ledger.do_assign(item, actor=world.users["admin"], owner=world.member_person,
+                     deadline=dt.date(2099, 1, 1))
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    login(page, base, "member")
+    for url in ("/", "/ledger/todo/", "/appeals/items/", "/study/my/"):
+        page.goto(base + url)
+        assert no_sideways_scroll(page), f"{url} scrolls sideways on a phone"
+    # 我的待办 and 民情台账: each row a card, its title on one readable line, not one
+    # character per line.
+    for url in ("/ledger/todo/", "/appeals/items/"):
+        page.goto(base + url)
+        title = page.locator("td.card-title-cell", has_text=LONG[:10]).first
+        box = title.bounding_box()
+        assert box["width"] > 300, f"{url}: title squeezed to {box['width']} px"
+        card = page.locator("table.table-cards tbody tr").first.bounding_box()
+        assert card["width"] > 330 and card["x"] >= 0 and card["x"] + card["width"] <= 390
+        assert page.locator("table.table-cards thead").first.is_hidden()
+        assert page.locator("td.card-action .btn").first.is_visible()
+        row = page.locator("table.table-cards tbody tr").first
+        assert row.locator('td[data-label="状态"]').inner_text() == "交办"
+        assert row.locator('td[data-label="办理时限"]').inner_text() == "2099-01-01"
+        assert row.locator('td[data-label="责任人"]').is_hidden()  # the card keeps few lines
+    assert page.console_errors == []
+
+
+def test_lists_stay_tables_on_a_desktop(transactional_db, world, live_server, page):  # noqa: F811
+    assigned_appeal(world)
+    base = live_server.url
+    login(page, base, "admin")
+    page.goto(f"{base}/appeals/items/")
+    assert page.locator("table.table-cards thead").is_visible()
+    assert page.locator("td.card-action .btn").first.is_hidden()

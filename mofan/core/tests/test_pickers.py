@@ -189,3 +189,11 @@ def test_assign_offers_the_organs_current_people_to_its_keeper_only(world, ledge
         assert world.client(who).get("/pick/person/", params).json()["results"] == [], who
     units = [r["text"] for r in world.client("head").get("/pick/org/", params).json()["results"]]
     assert "测试县文广新旅局" in units and "测试县发改局 · 发改办公室" not in units
+
+
+def test_hostile_values_are_no_error(world):
+    client = world.client("admin")
+    huge = "9" * 400
+    assert client.get("/pick/person/", {"scope": "organ", "organ": huge}).json() == {
+        "results": []}
+    assert client.get("/appeals/items/", {"owner": huge, "owner_unit": "x"}).status_code == 200
