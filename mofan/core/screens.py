@@ -37,6 +37,7 @@ from django.utils.safestring import mark_safe
 from django.views import View
 
 from mofan.audit.services import record, snapshot
+from mofan.orgs.models import Org
 
 from .constraints import integrity_message
 from .excel import xlsx_bytes, xlsx_response
@@ -322,10 +323,50 @@ class ScreenView(View):
             raise PermissionDenied("您可以查看但无权修改此记录") from None
 
 
+def organ_path(model) -> str | None:
+    """The lookup from a row to its organ ("org__organ", "organ" for an Org), or None."""
+    scope = getattr(model, "scope", None)
+    if scope is None:
+        return None
+    return f"{scope.org}__organ" if scope.org else "organ"
+
+
+def sees_many_organs(user) -> bool:
+    """The 机关工委 (and anyone placed at it) sees the organs under it: its lists name each
+    row's organ, so two organs' 办公室 are told apart, and filter by it."""
+    return bool(user.is_authenticated and user.org_id and user.role in WRITER_ROLES
+                and user.org.kind == Org.COMMITTEE)
+
+
 class ListScreen(ScreenView):
+    def organ_column(self):
+        path = organ_path(self.screens.model)
+        return Col(path, "机关") if path and sees_many_organs(self.request.user) else None
+
+    def columns(self, specs):
+        cols = _cols(specs)
+        if organ := self.organ_column():
+            cols.insert(1, organ)
+        return cols
+
+    def organ_filter(self, qs):
+        """The 机关 filter: (choices, chosen) and the queryset narrowed to it."""
+        if not self.organ_column():
+            return qs, None, ""
+        organs = list(Org.objects.visible_to(self.request.user).filter(kind=Org.ORGAN)
+                      .values_list("pk", "name"))
+        chosen = self.request.GET.get("organ", "")
+        if chosen and any(str(pk) == chosen for pk, _ in organs):
+            qs = qs.filter(**{f"{organ_path(self.screens.model)}_id": int(chosen)})
+        else:
+            chosen = ""
+        return qs, organs, chosen
+
     def filtered(self):
         s, request = self.screens, self.request
         qs = s.visible(request.user)
+        if (path := organ_path(s.model)) and sees_many_organs(request.user):
+            qs = qs.select_related(path)
         filterset = None
         if fs_class := s.filterset_class():
             filterset = fs_class(request.GET or None, queryset=qs, request=request)
@@ -341,6 +382,7 @@ class ListScreen(ScreenView):
         sort = request.GET.get("sort", "")
         if sort.lstrip("-") in s.sortable:
             qs = qs.order_by(sort, "pk")
+        qs, self.organs, self.organ = self.organ_filter(qs)
         return qs, filterset, term, sort
 
     def get(self, request):
@@ -349,7 +391,7 @@ class ListScreen(ScreenView):
         if request.GET.get("export") == "xlsx":
             return self.export(qs)
         page = Paginator(qs, s.paginate_by).get_page(request.GET.get("page"))
-        cols = _cols(s.columns)
+        cols = self.columns(s.columns)
         labels = [c.header(s.model) for c in cols]
         card = {c.attr for c in _cols(s.card_columns)} if s.card_columns is not None else {
             c.attr for c in cols[:4]}
@@ -370,13 +412,15 @@ class ListScreen(ScreenView):
             sort=sort,
             querystring=params.urlencode(),
             sort_querystring=sort_params.urlencode(),
+            organs=self.organs,
+            organ=self.organ,
         )
         template = "core/_list_table.html" if request.htmx else s.list_template
         return render(request, template, ctx)
 
     def export(self, qs):
         s = self.screens
-        cols = _cols(s.export_columns or s.columns)
+        cols = self.columns(s.export_columns or s.columns)
         rows = [[_cell(c.value(obj)) for c in cols] for obj in qs]
         record("export", object_type=s.model._meta.label_lower,
                label=f"导出{s.label()} {len(rows)} 条", after={"count": len(rows)})

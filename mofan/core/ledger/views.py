@@ -22,7 +22,7 @@ from mofan.core.calendar.views import schedule_reminder
 from mofan.core.excel import xlsx_bytes, xlsx_response
 from mofan.core.files import file_response
 from mofan.core.scoping import COMMITTEE, DOMAIN_ROLES, HEAD, ORG_ADMIN
-from mofan.core.screens import Col, ListScreen, Screens, _cell, _cols, visible_or_404
+from mofan.core.screens import Col, ListScreen, Screens, _cell, visible_or_404
 from mofan.core.workcalendar import WorkCalendar
 from mofan.orgs.models import Org, Person
 
@@ -64,7 +64,7 @@ class LedgerListScreen(ListScreen):
     def export(self, qs):
         """台账 layout: a title line naming the organ and the period, 序号 first."""
         s, user = self.screens, self.request.user
-        cols = _cols(s.export_columns or s.columns)
+        cols = self.columns(s.export_columns or s.columns)
         rows = [[i, *[_cell(c.value(obj)) for c in cols]] for i, obj in enumerate(qs, 1)]
         start, end = self.request.GET.get("start", ""), self.request.GET.get("end", "")
         organ = user.org.organ if user.org_id and user.org.organ_id else user.org
