@@ -180,6 +180,7 @@ class Screens:
     # the row's link, is always its title) and one button; None: the first four columns.
     card_columns: list | None = None
     card_action = "查看"
+    quick_new: list = []  # [(label, "field=value")]: 新增 links that open the form pre-filled
 
     # --- declaration helpers
     @classmethod

@@ -1,6 +1,7 @@
 """Generic list / detail / edit / export / import screens of the study records."""
 
 import django_filters
+from django import forms
 from django.db.models import Count
 
 from mofan.core.excel import CellError, Column, Importer
@@ -17,7 +18,7 @@ from .models import (
     first_item_is_study,
     roll_counts,
 )
-from .services import attendance_totals, build_roll
+from .services import attendance_totals, build_roll, mark_everyone_present
 
 
 def filterset_with_year(model, fields, date_field):
@@ -128,6 +129,8 @@ class StudySessionScreens(Screens):
     select_related = ["party_org", "host", "recorder", "speaker", "meeting"]
     importer = SessionImporter
     detail_template = "study/session_detail.html"
+    # The kinds kept most often, one click from the list (the form opens with its kind).
+    quick_new = [("新增中心组学习", "kind=central_group"), ("新增支部学习", "kind=branch")]
 
     @classmethod
     def filterset_class(cls):
@@ -147,11 +150,20 @@ class StudySessionScreens(Screens):
         base = super().form_class(user)
 
         class SessionForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is None:
+                    self.fields["all_present"] = forms.BooleanField(
+                        label="名单上的人均出席", required=False,
+                        help_text="勾选则签到名单直接记为出席（有缺席的请不勾选，保存后在签到页点名）")
+
             def save(self, commit=True):
                 new = self.instance.pk is None
                 obj = super().save(commit)
                 if new and commit:
                     build_roll(obj)  # everyone expected, 未点名 until the recorder marks them
+                    if self.cleaned_data.get("all_present"):
+                        mark_everyone_present(obj, actor=user)
                 return obj
 
         return SessionForm
@@ -204,6 +216,7 @@ class MeetingScreens(Screens):
             "opens": bool(agenda and agenda[0].is_study),
             "sessions": list(obj.sessions.all()),
             "can_edit_meeting": obj.can_edit(request.user),
+            "study_item": next((a for a in agenda if a.is_study), None),
         }
 
 
