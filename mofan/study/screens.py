@@ -2,14 +2,17 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from mofan.core.excel import CellError, Column, Importer
 from mofan.core.params import YearFilter
+from mofan.core.scoping import WriteRefused
 from mofan.core.screens import Col, Screens
 from mofan.orgs.models import PartyOrg, Person
 
 from .models import (
+    LEADING_GROUP,
     Meeting,
     RedBase,
     RedService,
@@ -18,7 +21,13 @@ from .models import (
     first_item_is_study,
     roll_counts,
 )
-from .services import attendance_totals, build_roll, mark_everyone_present
+from .services import (
+    attendance_totals,
+    build_roll,
+    mark_everyone_present,
+    record_first_topic,
+    set_agenda,
+)
 
 
 def filterset_with_year(model, fields, date_field):
@@ -149,9 +158,16 @@ class StudySessionScreens(Screens):
     def form_class(cls, user):
         base = super().form_class(user)
 
+        groups = list(PartyOrg.objects.editable_by(user).filter(kind=LEADING_GROUP)[:2])
+
         class SessionForm(base):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
+                kind = self.initial.get("kind")
+                if (self.instance.pk is None and len(groups) == 1 and not self.is_bound
+                        and kind in (StudySession.CENTRAL_GROUP, StudySession.FIRST_TOPIC)
+                        and not self.initial.get("party_org")):
+                    self.initial["party_org"] = groups[0].pk  # the organ's 党组
                 if self.instance.pk is None:
                     self.fields["all_present"] = forms.BooleanField(
                         label="名单上的人均出席", required=False,
@@ -198,6 +214,51 @@ class MeetingScreens(Screens):
     @classmethod
     def filterset_class(cls):
         return filterset_with_year(Meeting, cls.filters, "date")
+
+    @classmethod
+    def form_class(cls, user):
+        """A new meeting may carry its agenda and, when the study item is first, become its
+        第一议题 record on the same form (one save instead of three pages)."""
+        base = super().form_class(user)
+
+        class MeetingForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is not None:
+                    return
+                self.fields["agenda_items"] = forms.CharField(
+                    label="会议议题（每行一项，按会议顺序）", required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text="可留空，以后在会议页填写")
+                self.fields["study_position"] = forms.IntegerField(
+                    label="学习议题是第几项", min_value=1, required=False, initial=1,
+                    help_text="第一议题：学习议题应为第 1 项")
+                self.fields["first_topic"] = forms.BooleanField(
+                    label="同时登记第一议题记录", required=False,
+                    help_text="主题取学习议题，党组成员列入签到名单")
+                self.fields["all_present"] = forms.BooleanField(
+                    label="党组成员均出席", required=False,
+                    help_text="有缺席的请不勾选，保存后在签到页点名")
+
+        return MeetingForm
+
+    @classmethod
+    def save_form(cls, form, user, new):
+        """The meeting, then (new only) its agenda and its 第一议题 — all or nothing."""
+        meeting = form.save()
+        data = form.cleaned_data
+        if not new or not data.get("agenda_items", "").strip():
+            if new and data.get("first_topic"):
+                raise WriteRefused("登记第一议题须填写会议议题")
+            return meeting
+        try:
+            set_agenda(meeting, data["agenda_items"].splitlines(),
+                       data.get("study_position") or 1, actor=user)
+            if data.get("first_topic"):
+                record_first_topic(meeting, actor=user, all_present=data.get("all_present"))
+        except ValidationError as exc:
+            raise WriteRefused("；".join(exc.messages)) from exc
+        return meeting
 
     @classmethod
     def base_queryset(cls):

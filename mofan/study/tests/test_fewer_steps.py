@@ -80,3 +80,42 @@ def test_a_central_group_session_is_created_with_everyone_present(world):
         "kind": "central_group", "party_org": lg.pk, "date": "2025-03-21", "theme": "未点名"})
     later = StudySession.objects.get(theme="未点名")
     assert list(later.roll.values_list("status", flat=True)) == [Attendance.UNTAKEN]
+
+
+MEETING = {"title": "2025年第3次党组会议", "date": "2025-03-12",
+           "agenda_items": "传达学习习近平总书记重要讲话精神\n研究文旅项目建设",
+           "study_position": 1}
+
+
+def test_a_new_meeting_with_its_agenda_becomes_its_first_topic_on_one_form(world):
+    lg = study.leading_group(world)
+    response = world.client("admin").post("/study/meetings/new/", {
+        **MEETING, "party_org": lg.pk, "first_topic": "on", "all_present": "on"})
+    assert response.status_code == 302
+    from mofan.study.models import Meeting
+
+    meeting = Meeting.objects.get(title="2025年第3次党组会议")
+    assert list(meeting.agenda.values_list("title", "is_study")) == [
+        ("传达学习习近平总书记重要讲话精神", True), ("研究文旅项目建设", False)]
+    session = StudySession.objects.counted_first_topic().get(meeting=meeting)
+    assert list(session.roll.values_list("status", flat=True)) == [Attendance.PRESENT]
+
+
+def test_a_refused_first_topic_keeps_nothing_of_the_meeting(world):
+    from mofan.study.models import Meeting
+
+    lg = study.leading_group(world)
+    response = world.client("admin").post("/study/meetings/new/", {
+        **MEETING, "agenda_items": "", "party_org": lg.pk, "first_topic": "on"})
+    assert response.status_code == 422 and "登记第一议题须填写会议议题" in response.content.decode()
+    response = world.client("admin").post("/study/meetings/new/", {
+        **MEETING, "study_position": 5, "party_org": lg.pk, "first_topic": "on"})
+    assert response.status_code == 422
+    assert not Meeting.objects.filter(title="2025年第3次党组会议").exists()
+    assert not StudySession.objects.exists()
+
+
+def test_the_central_group_form_opens_on_the_organs_party_group(world):
+    lg = study.leading_group(world)
+    form = world.client("admin").get("/study/sessions/new/", {"kind": "central_group"})
+    assert f'<option value="{lg.pk}" selected>' in form.content.decode()
