@@ -6,14 +6,18 @@ and writes one audit row whose before/after hold only ``account_snapshot`` field
 never a password hash, a TOTP secret or a session key.
 """
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from mofan.audit.services import record
-from mofan.core.scoping import ADMIN_ROLES, ROLE_LABELS
+from mofan.core.scoping import ADMIN_ROLES, HEAD, MEMBER, ROLE_LABELS
+from mofan.orgs.models import Person
 
 from . import rules
 from .models import LoginAttempt, PasswordHistory, User
@@ -287,3 +291,103 @@ def issue_from_console(username: str, *, role: str = "", org=None) -> tuple[User
     record("password_issued", account, actor=console,
            after={"reset_by": CONSOLE, "issued_by": CONSOLE})
     return account, raw, created
+
+
+# --- Bulk: accounts for people of the roster (三员分立 kept: each step by its own role) ---
+
+BULK_ROLES = (HEAD, MEMBER)  # a bulk role is never an administrator's
+
+
+def _current_people(actor):
+    today = timezone.localdate()
+    return (Person.objects.filter(org__path__startswith=actor.org.path, user__isnull=True)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+            .select_related("org", "org__organ"))
+
+
+def people_without_account(actor):
+    """The roster people under the system administrator's org who have no account yet —
+    neither one bound to them nor one made for them that still waits for its binding."""
+    if rules.role_refusal(actor, rules.CREATE) or not actor.org_id:
+        return Person.objects.none()
+    waiting = User.objects.filter(person__isnull=True, first_name=OuterRef("name"),
+                                  org_id=OuterRef("org_id"))
+    return _current_people(actor).filter(~Exists(waiting))
+
+
+def username_for(person, taken: set[str]) -> str:
+    """The person's 办公平台用户ID when it is a free, plain login name; else p<id>."""
+    wanted = person.app_user_id.strip().lower()
+    if re.fullmatch(r"[a-z0-9_.@+-]{2,150}", wanted) and wanted not in taken:
+        return wanted
+    name, n = f"p{person.pk}", 1
+    while name in taken:
+        n += 1
+        name = f"p{person.pk}-{n}"
+    return name
+
+
+@transaction.atomic
+def do_create_accounts(*, actor, people, expires_on=None) -> list[User]:
+    """The system administrator's accounts for the chosen roster people: each as
+    ``do_create_account`` makes one — named after the person, in the person's org, with
+    no role, no person and no usable password (one audit row each). Binding it to the
+    person and giving the role stay the security administrator's; the first password is
+    issued by its deliverer. People outside his org, or with an account, are skipped."""
+    _check(actor, rules.CREATE)
+    allowed = {p.pk: p for p in people_without_account(actor).filter(
+        pk__in=[p.pk for p in people])}
+    taken = set(User.objects.values_list("username", flat=True))
+    created = []
+    for person in people:
+        if person.pk not in allowed:
+            continue
+        username = username_for(person, taken)
+        taken.add(username)
+        created.append(do_create_account(actor=actor, username=username, org=person.org,
+                                         name=person.name, expires_on=expires_on))
+        allowed.pop(person.pk)
+    return created
+
+
+def roster_match(account, people_by_key):
+    """The one person without an account whose name and org are this account's (None when
+    there is none, or more than one)."""
+    found = people_by_key.get((account.first_name, account.org_id), [])
+    return found[0] if len(found) == 1 else None
+
+
+def accounts_awaiting_role(actor):
+    """[(account, person or None)]: accounts with no role yet in the security
+    administrator's scope, each with the roster person it was made for."""
+    if rules.role_refusal(actor, rules.ROLE) or not actor.org_id:
+        return []
+    accounts = [a for a in User.objects.visible_to(actor).filter(role="", is_active=True)
+                .select_related("org").order_by("org__path", "id")
+                if rules.allowed(actor, rules.ROLE, a)]
+    people_by_key = {}
+    for p in _current_people(actor).filter(name__in={a.first_name for a in accounts}):
+        people_by_key.setdefault((p.name, p.org_id), []).append(p)
+    return [(a, roster_match(a, people_by_key)) for a in accounts]
+
+
+@transaction.atomic
+def do_bind_accounts(*, actor, accounts, role: str) -> list[User]:
+    """The security administrator binds each chosen account to its roster person and gives
+    it one ordinary role (负责人 or 干部/党员): ``do_change_role`` for each, audited each."""
+    if role not in BULK_ROLES:
+        raise PermissionDenied("批量设置只能授予负责人或干部/党员角色；管理员角色请逐个设置")
+    chosen = {a.pk for a in accounts}
+    done = []
+    for account, person in accounts_awaiting_role(actor):
+        if account.pk in chosen and person is not None:
+            done.append(do_change_role(account, actor=actor, role=role, org=person.org,
+                                       person=person))
+    return done
+
+
+@transaction.atomic
+def do_issue_passwords(*, actor, accounts) -> list[tuple[User, str]]:
+    """The deliverer's one-time passwords for several waiting accounts at once (each by
+    ``do_issue_password``: refused unless he is its deliverer, audited each)."""
+    return [(account, do_issue_password(account, actor=actor)) for account in accounts]

@@ -13,19 +13,29 @@ from django.views.decorators.http import require_POST
 
 from mofan.audit.middleware import client_ip
 from mofan.audit.services import record
+from mofan.core.excel import xlsx_bytes, xlsx_response
+from mofan.core.pickers import SearchSelect
+from mofan.core.scoping import ROLE_LABELS
 from mofan.core.screens import bootstrapify
+from mofan.orgs.models import Org
 
 from . import rules
 from .forms import AccountCreateForm, AccountForm, LoginForm, OTPForm, PasswordChangeForm, RoleForm
 from .models import User
 from .services import (
+    BULK_ROLES,
+    accounts_awaiting_role,
+    do_bind_accounts,
     do_change_role,
     do_create_account,
+    do_create_accounts,
     do_issue_password,
+    do_issue_passwords,
     do_request_reset,
     do_update_account,
     locked_until,
     note_login_attempt,
+    people_without_account,
     reset_notice,
     totp_for,
     verify_second_factor,
@@ -134,6 +144,7 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {
         "rows": rows, "title": "账号管理",
         "can_create": rules.allowed(request.user, rules.CREATE),
+        "can_bind": not rules.role_refusal(request.user, rules.ROLE),
     })
 
 
@@ -227,6 +238,19 @@ def handover(request):
             .select_related("org", "person").order_by("reset_requested_at", "id")
             if rules.allowed(request.user, rules.ISSUE, u)
         ]
+    if request.method == "POST" and "accounts" in request.POST:
+        chosen = set(request.POST.getlist("accounts"))
+        accounts = [u for u in waiting if str(u.pk) in chosen]
+        if not accounts:
+            messages.error(request, "请勾选要发放密码的账号。")
+            return redirect("accounts:handover")
+        issued = do_issue_passwords(actor=request.user, accounts=accounts)
+        if request.POST.get("format") == "xlsx":
+            return _slips_xlsx(request, issued)
+        response = render(request, "accounts/password_slips.html",
+                          {"issued": issued, "title": "一次性密码"})
+        add_never_cache_headers(response)
+        return response
     if request.method == "POST":
         chosen = request.POST.get("account", "")
         account = next((u for u in waiting if str(u.pk) == chosen), None)
@@ -234,6 +258,75 @@ def handover(request):
             raise Http404("没有这个待发放密码的账号")
         return _slip(request, account, do_issue_password(account, actor=request.user))
     return render(request, "accounts/handover.html", {"waiting": waiting, "title": "密码发放"})
+
+
+def _slips_xlsx(request, issued):
+    """The one-time passwords of a batch as a sheet to print and cut into slips: generated
+    once, in this response only (every cell through excel.write_cell, so no name or
+    password is ever a formula)."""
+    rows = [[a.username, a.display_name, str(a.org or ""), password,
+             timezone.localtime(timezone.now()).strftime("%Y-%m-%d %H:%M")]
+            for a, password in issued]
+    record("export", object_type="accounts.user",
+           label=f"导出一次性密码 {len(rows)} 个（仅此一次）",
+           after={"count": len(rows), "usernames": [a.username for a, _ in issued]})
+    response = xlsx_response("一次性密码.xlsx", xlsx_bytes(
+        "一次性密码", ["用户名", "姓名", "所属单位", "一次性密码", "发放时间"], rows,
+        title="一次性密码（首次登录须修改；请当面交给本人）"))
+    add_never_cache_headers(response)
+    return response
+
+
+def bulk_create(request):
+    """系统管理员: accounts for the chosen people of the roster, no password shown."""
+    _refuse_unless(request.user, rules.CREATE)
+    people = people_without_account(request.user)
+    org = None
+    org_pk = request.GET.get("org", "")
+    if org_pk.isdigit() and len(org_pk) < 19:
+        org = Org.objects.filter(pk=int(org_pk), path__startswith=request.user.org.path).first()
+        if org is not None:
+            people = people.filter(org__path__startswith=org.path)
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("people") if v.isdigit() and len(v) < 19]
+        created = do_create_accounts(actor=request.user,
+                                     people=list(people.filter(pk__in=chosen)))
+        if not created:
+            messages.error(request, "请勾选要建立账号的人员。")
+            return redirect(request.get_full_path())
+        messages.success(request, f"已为 {len(created)} 人建立账号（无密码、待分配角色）。"
+                                  "请安全管理员在“批量设置角色”中对应人员并授予角色；"
+                                  "一次性密码由各机关的单位管理员在“密码发放”中生成。")
+        return redirect("accounts:user_list")
+    limit = 300
+    rows = list(people.order_by("org__path", "sort", "id")[:limit + 1])
+    picker = SearchSelect("org", attrs={"class": "form-select form-select-sm", "id": "id_org"})
+    picker.choices = [("", "全部单位")]
+    return render(request, "accounts/bulk_create.html", {
+        "title": "批量建立账号", "rows": rows[:limit], "more": len(rows) > limit,
+        "limit": limit, "org_picker": picker.render("org", org.pk if org else None),
+    })
+
+
+def bulk_role(request):
+    """安全管理员: bind the new accounts to their roster people and give an ordinary role."""
+    _refuse_unless(request.user, rules.ROLE)
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("accounts"))
+        pairs = accounts_awaiting_role(request.user)
+        accounts = [a for a, _ in pairs if str(a.pk) in chosen]
+        try:
+            done = do_bind_accounts(actor=request.user, accounts=accounts,
+                                    role=request.POST.get("role", ""))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:bulk_role")
+        messages.success(request, f"已为 {len(done)} 个账号对应人员并设置角色。")
+        return redirect("accounts:user_list")
+    return render(request, "accounts/bulk_role.html", {
+        "title": "批量设置角色", "pairs": accounts_awaiting_role(request.user),
+        "roles": [(r, ROLE_LABELS[r]) for r in BULK_ROLES],
+    })
 
 
 def _slip(request, account, password):

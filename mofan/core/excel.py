@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from mofan.audit.services import record
 
@@ -37,6 +38,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Characters an .xlsx cannot hold (openpyxl raises IllegalCharacterError on them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_BAD = re.compile(r"[\\/*?:\[\]]")
+
+
+EMPTY_TEMPLATE = "模板中没有数据：请在“导入模板”工作表第 2 行起填写后再导入（示例见“填写说明”）"
 
 
 def write_cell(ws, row: int, column: int, value):
@@ -122,6 +126,9 @@ class Column:
     example: str = ""
     # Turns the cell into the model value; raises CellError with a Chinese reason.
     parse: object = None
+    # The allowed values offered as the template's dropdown (default: the model field's
+    # choices, when the column has no parse of its own).
+    choices: list | None = None
 
 
 @dataclass
@@ -176,9 +183,79 @@ class Importer:
         self.user = user
 
     # --- template
+    TEMPLATE_ROWS = 1000  # rows of the template that carry the dropdowns
+
+    def choice_labels(self, column: Column) -> list[str]:
+        """The values a column allows, as the template's dropdown offers them."""
+        if column.choices is not None:
+            return [str(c) for c in column.choices]
+        if column.parse:
+            return []
+        try:
+            model_field = self.model._meta.get_field(column.field)
+        except FieldDoesNotExist:
+            return []
+        if not getattr(model_field, "choices", None):
+            return []
+        return [str(label) for key, label in model_field.flatchoices if key != ""]
+
+    def column_hint(self, column: Column) -> str:
+        if labels := self.choice_labels(column):
+            return "从下拉列表选择：" + "、".join(labels)
+        try:
+            model_field = self.model._meta.get_field(column.field)
+        except FieldDoesNotExist:
+            model_field = None
+        if column.parse is parse_date or isinstance(model_field, models.DateField):
+            return "日期，如 2025-03-01"
+        if isinstance(model_field, models.ForeignKey):
+            return f"填写{model_field.verbose_name}的名称或代码（须在您的管理范围内）"
+        return ""
+
     def template_bytes(self) -> bytes:
-        headers = [c.header + ("*" if c.required else "") for c in self.columns]
-        return xlsx_bytes("导入模板", headers, [[c.example for c in self.columns]])
+        """Sheet 1 is the form: headers only (an unchanged template imports nothing), a
+        dropdown on every choice column. The examples and rules are on “填写说明”, which
+        the importer never reads; the dropdowns' values on a hidden “可选值” sheet."""
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "导入模板"
+        options = wb.create_sheet("可选值")
+        notes = wb.create_sheet("填写说明")
+        for col, column in enumerate(self.columns, 1):
+            cell = write_cell(ws, 1, col, column.header + ("*" if column.required else ""))
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+            ws.column_dimensions[get_column_letter(col)].width = max(
+                12, _display_width(column.header) + 4, min(40, _display_width(column.example) + 2))
+            labels = self.choice_labels(column)
+            if not labels:
+                continue
+            letter = get_column_letter(col)
+            write_cell(options, 1, col, column.header)
+            for r, label in enumerate(labels, 2):
+                write_cell(options, r, col, label)
+            dv = DataValidation(type="list", allow_blank=True,
+                                formula1=f"'可选值'!${letter}$2:${letter}${len(labels) + 1}",
+                                showErrorMessage=True, errorTitle="不是可选值",
+                                error=f"{column.header}请从下拉列表中选择")
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}2:{letter}{self.TEMPLATE_ROWS + 1}")
+        options.sheet_state = "hidden"
+        ws.freeze_panes = "A2"
+        intro = ("在“导入模板”工作表第 2 行起每行填写一条记录，带 * 的列必填；"
+                 "本页只作说明，其中的示例不会被导入。")
+        write_cell(notes, 1, 1, intro).font = Font(bold=True)
+        for col, header in enumerate(["列名", "必填", "填写要求", "示例"], 1):
+            cell = write_cell(notes, 3, col, header)
+            cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        for r, column in enumerate(self.columns, 4):
+            for col, value in enumerate([column.header, "是" if column.required else "",
+                                         self.column_hint(column), column.example], 1):
+                write_cell(notes, r, col, value)
+        for letter, width in zip("ABCD", (16, 6, 50, 30), strict=True):
+            notes.column_dimensions[letter].width = width
+        buf = BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
 
     # --- parsing
     def related_queryset(self, model_field):
@@ -291,7 +368,7 @@ class Importer:
                 obj._import_row = number  # for a refusal found only when saving
                 result.objects.append(obj)
         if result.rows_read == 0 and not result.errors:
-            result.errors.append(RowError(0, "", "文件中没有数据行"))
+            result.errors.append(RowError(0, "", EMPTY_TEMPLATE))
         return result
 
     def build(self, number, values, positions):

@@ -37,10 +37,12 @@ from django.utils.safestring import mark_safe
 from django.views import View
 
 from mofan.audit.services import record, snapshot
+from mofan.orgs.models import Org
 
 from .constraints import integrity_message
 from .excel import xlsx_bytes, xlsx_response
 from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
+from .pickers import SearchSelect, SearchSelectMultiple, kind_of
 from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
 
 
@@ -110,7 +112,14 @@ def bootstrapify(fields, small=False, blank_label="请选择"):
             adds_empty = getattr(f, "empty_label", None) is not None
             f.choices = [("", blank_label) if (k, v) == ("", DASHES) else (k, v)
                          for k, v in f.choices if not (adds_empty and k == "")]
-        if type(f.widget) is forms.Select:
+        if (kind := kind_of(f)) and type(f.widget) in (forms.Select, forms.SelectMultiple):
+            # A person or org: searched as you type, only the chosen option written.
+            many = isinstance(f, forms.ModelMultipleChoiceField)
+            picker = (SearchSelectMultiple if many else SearchSelect)(
+                kind, getattr(f, "pick_scope", "view"), attrs=f.widget.attrs)
+            picker.choices, picker.is_required = f.choices, f.widget.is_required
+            f.widget = picker
+        elif type(f.widget) is forms.Select:
             fast = FastSelect(attrs=f.widget.attrs)
             fast.choices, fast.is_required = f.choices, f.widget.is_required
             f.widget = fast
@@ -136,6 +145,7 @@ def scoped_choices(form_or_filter_fields, user, edit=False, keep=None):
             scoped = qs.editable_by(user) if edit else qs.visible_to(user)
             current = getattr(keep, f"{name}_id", None) if keep is not None else None
             f.queryset = (scoped | qs.filter(pk=current)) if current else scoped
+            f.pick_scope = "edit" if edit else "view"  # what a picker's search offers
 
 
 def visible_or_404(queryset, user, pk):
@@ -166,6 +176,11 @@ class Screens:
     create_refusal = "只有单位管理员或负责人可以新增"
     list_template = "core/list.html"
     detail_template = "core/detail.html"
+    # On a phone (< 576 px) each row is a card of these columns (attrs; the first column,
+    # the row's link, is always its title) and one button; None: the first four columns.
+    card_columns: list | None = None
+    card_action = "查看"
+    quick_new: list = []  # [(label, "field=value")]: 新增 links that open the form pre-filled
 
     # --- declaration helpers
     @classmethod
@@ -309,10 +324,50 @@ class ScreenView(View):
             raise PermissionDenied("您可以查看但无权修改此记录") from None
 
 
+def organ_path(model) -> str | None:
+    """The lookup from a row to its organ ("org__organ", "organ" for an Org), or None."""
+    scope = getattr(model, "scope", None)
+    if scope is None:
+        return None
+    return f"{scope.org}__organ" if scope.org else "organ"
+
+
+def sees_many_organs(user) -> bool:
+    """The 机关工委 (and anyone placed at it) sees the organs under it: its lists name each
+    row's organ, so two organs' 办公室 are told apart, and filter by it."""
+    return bool(user.is_authenticated and user.org_id and user.role in WRITER_ROLES
+                and user.org.kind == Org.COMMITTEE)
+
+
 class ListScreen(ScreenView):
+    def organ_column(self):
+        path = organ_path(self.screens.model)
+        return Col(path, "机关") if path and sees_many_organs(self.request.user) else None
+
+    def columns(self, specs):
+        cols = _cols(specs)
+        if organ := self.organ_column():
+            cols.insert(1, organ)
+        return cols
+
+    def organ_filter(self, qs):
+        """The 机关 filter: (choices, chosen) and the queryset narrowed to it."""
+        if not self.organ_column():
+            return qs, None, ""
+        organs = list(Org.objects.visible_to(self.request.user).filter(kind=Org.ORGAN)
+                      .values_list("pk", "name"))
+        chosen = self.request.GET.get("organ", "")
+        if chosen and any(str(pk) == chosen for pk, _ in organs):
+            qs = qs.filter(**{f"{organ_path(self.screens.model)}_id": int(chosen)})
+        else:
+            chosen = ""
+        return qs, organs, chosen
+
     def filtered(self):
         s, request = self.screens, self.request
         qs = s.visible(request.user)
+        if (path := organ_path(s.model)) and sees_many_organs(request.user):
+            qs = qs.select_related(path)
         filterset = None
         if fs_class := s.filterset_class():
             filterset = fs_class(request.GET or None, queryset=qs, request=request)
@@ -328,6 +383,7 @@ class ListScreen(ScreenView):
         sort = request.GET.get("sort", "")
         if sort.lstrip("-") in s.sortable:
             qs = qs.order_by(sort, "pk")
+        qs, self.organs, self.organ = self.organ_filter(qs)
         return qs, filterset, term, sort
 
     def get(self, request):
@@ -336,8 +392,13 @@ class ListScreen(ScreenView):
         if request.GET.get("export") == "xlsx":
             return self.export(qs)
         page = Paginator(qs, s.paginate_by).get_page(request.GET.get("page"))
-        cols = _cols(s.columns)
-        rows = [(obj, [c.value(obj) for c in cols]) for obj in page.object_list]
+        cols = self.columns(s.columns)
+        labels = [c.header(s.model) for c in cols]
+        card = {c.attr for c in _cols(s.card_columns)} if s.card_columns is not None else {
+            c.attr for c in cols[:4]}
+        on_card = [i == 0 or c.attr in card for i, c in enumerate(cols)]
+        rows = [(obj, list(zip([c.value(obj) for c in cols], labels, on_card, strict=True)))
+                for obj in page.object_list]
         params = request.GET.copy()
         params.pop("page", None)
         sort_params = params.copy()
@@ -345,20 +406,22 @@ class ListScreen(ScreenView):
         ctx = self.context(
             page=page,
             rows=rows,
-            headers=[(c.header(s.model), next((k for k in (c.sort, c.attr) if k in s.sortable), ""))
-                     for c in cols],
+            headers=[(label, next((k for k in (c.sort, c.attr) if k in s.sortable), ""))
+                     for c, label in zip(cols, labels, strict=True)],
             filterset=filterset,
             term=term,
             sort=sort,
             querystring=params.urlencode(),
             sort_querystring=sort_params.urlencode(),
+            organs=self.organs,
+            organ=self.organ,
         )
         template = "core/_list_table.html" if request.htmx else s.list_template
         return render(request, template, ctx)
 
     def export(self, qs):
         s = self.screens
-        cols = _cols(s.export_columns or s.columns)
+        cols = self.columns(s.export_columns or s.columns)
         rows = [[_cell(c.value(obj)) for c in cols] for obj in qs]
         record("export", object_type=s.model._meta.label_lower,
                label=f"导出{s.label()} {len(rows)} 条", after={"count": len(rows)})

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import pickers, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("s/<slug:key>/", views.section, name="section"),
+    path("pick/<slug:kind>/", pickers.pick, name="pick"),
     path("indicators/<str:key>/<int:organ_id>/", views.indicator_records,
          name="indicator_records"),
 ]

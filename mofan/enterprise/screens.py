@@ -153,6 +153,7 @@ class MeetingScreens(Screens):
 class DemandImporter(LedgerImporter, Importer):
     model = Demand
     columns = ledger_columns(
+        example="文旅消费券配套资金申请", result_example="已协调拨付配套资金",
         before=[
             Column("企业", "enterprise", required=True, example="示例县某某文化旅游有限公司"),
             Column("诉求类型", "demand_type", required=True, example="资金"),

@@ -32,6 +32,7 @@ class RuleScreens(Screens):
 class ProblemImporter(LedgerImporter, Importer):
     model = Problem
     columns = ledger_columns(
+        example="公务接待审批不规范", result_example="已修订公务接待管理办法并执行",
         before=[
             Column("巡察轮次", "inspection_round", required=True, example="县委第三轮巡察"),
             Column("问题类别", "category", required=True, example="制度执行"),

@@ -1,14 +1,18 @@
 """Generic list / detail / edit / export / import screens of the study records."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from mofan.core.excel import CellError, Column, Importer
 from mofan.core.params import YearFilter
+from mofan.core.scoping import WriteRefused
 from mofan.core.screens import Col, Screens
 from mofan.orgs.models import PartyOrg, Person
 
 from .models import (
+    LEADING_GROUP,
     Meeting,
     RedBase,
     RedService,
@@ -17,7 +21,13 @@ from .models import (
     first_item_is_study,
     roll_counts,
 )
-from .services import attendance_totals, build_roll
+from .services import (
+    attendance_totals,
+    build_roll,
+    mark_everyone_present,
+    record_first_topic,
+    set_agenda,
+)
 
 
 def filterset_with_year(model, fields, date_field):
@@ -128,6 +138,8 @@ class StudySessionScreens(Screens):
     select_related = ["party_org", "host", "recorder", "speaker", "meeting"]
     importer = SessionImporter
     detail_template = "study/session_detail.html"
+    # The kinds kept most often, one click from the list (the form opens with its kind).
+    quick_new = [("新增中心组学习", "kind=central_group"), ("新增支部学习", "kind=branch")]
 
     @classmethod
     def filterset_class(cls):
@@ -146,12 +158,28 @@ class StudySessionScreens(Screens):
     def form_class(cls, user):
         base = super().form_class(user)
 
+        groups = list(PartyOrg.objects.editable_by(user).filter(kind=LEADING_GROUP)[:2])
+
         class SessionForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                kind = self.initial.get("kind")
+                if (self.instance.pk is None and len(groups) == 1 and not self.is_bound
+                        and kind in (StudySession.CENTRAL_GROUP, StudySession.FIRST_TOPIC)
+                        and not self.initial.get("party_org")):
+                    self.initial["party_org"] = groups[0].pk  # the organ's 党组
+                if self.instance.pk is None:
+                    self.fields["all_present"] = forms.BooleanField(
+                        label="名单上的人均出席", required=False,
+                        help_text="勾选则签到名单直接记为出席（有缺席的请不勾选，保存后在签到页点名）")
+
             def save(self, commit=True):
                 new = self.instance.pk is None
                 obj = super().save(commit)
                 if new and commit:
                     build_roll(obj)  # everyone expected, 未点名 until the recorder marks them
+                    if self.cleaned_data.get("all_present"):
+                        mark_everyone_present(obj, actor=user)
                 return obj
 
         return SessionForm
@@ -188,6 +216,51 @@ class MeetingScreens(Screens):
         return filterset_with_year(Meeting, cls.filters, "date")
 
     @classmethod
+    def form_class(cls, user):
+        """A new meeting may carry its agenda and, when the study item is first, become its
+        第一议题 record on the same form (one save instead of three pages)."""
+        base = super().form_class(user)
+
+        class MeetingForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is not None:
+                    return
+                self.fields["agenda_items"] = forms.CharField(
+                    label="会议议题（每行一项，按会议顺序）", required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text="可留空，以后在会议页填写")
+                self.fields["study_position"] = forms.IntegerField(
+                    label="学习议题是第几项", min_value=1, required=False, initial=1,
+                    help_text="第一议题：学习议题应为第 1 项")
+                self.fields["first_topic"] = forms.BooleanField(
+                    label="同时登记第一议题记录", required=False,
+                    help_text="主题取学习议题，党组成员列入签到名单")
+                self.fields["all_present"] = forms.BooleanField(
+                    label="党组成员均出席", required=False,
+                    help_text="有缺席的请不勾选，保存后在签到页点名")
+
+        return MeetingForm
+
+    @classmethod
+    def save_form(cls, form, user, new):
+        """The meeting, then (new only) its agenda and its 第一议题 — all or nothing."""
+        meeting = form.save()
+        data = form.cleaned_data
+        if not new or not data.get("agenda_items", "").strip():
+            if new and data.get("first_topic"):
+                raise WriteRefused("登记第一议题须填写会议议题")
+            return meeting
+        try:
+            set_agenda(meeting, data["agenda_items"].splitlines(),
+                       data.get("study_position") or 1, actor=user)
+            if data.get("first_topic"):
+                record_first_topic(meeting, actor=user, all_present=data.get("all_present"))
+        except ValidationError as exc:
+            raise WriteRefused("；".join(exc.messages)) from exc
+        return meeting
+
+    @classmethod
     def base_queryset(cls):
         return (super().base_queryset()
                 .annotate(first_is_study=first_item_is_study(), agenda_count=Count("agenda"))
@@ -204,6 +277,7 @@ class MeetingScreens(Screens):
             "opens": bool(agenda and agenda[0].is_study),
             "sessions": list(obj.sessions.all()),
             "can_edit_meeting": obj.can_edit(request.user),
+            "study_item": next((a for a in agenda if a.is_study), None),
         }
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from mofan.audit.services import record, snapshot
 from mofan.core.files import DOCUMENTS, check_upload
 from mofan.core.indicators import rate
+from mofan.core.scoping import ensure_writable
 from mofan.orgs.models import PartyOrg, Person
 
 from .models import (
@@ -401,3 +402,44 @@ def red_service_totals(organ, year: int):
         .order_by("base__sort", "base_id")
         .values_list("base__name", "n", "people")
     )
+
+
+def mark_everyone_present(session: StudySession, *, actor) -> int:
+    """The recorder's "all present": every row still 未点名 becomes 出席 (one audited
+    roll change); rows already marked keep their mark."""
+    entries = [RollEntry(person_id=a.person_id,
+                         status=Attendance.PRESENT if a.status == Attendance.UNTAKEN
+                         else a.status, absence=a.absence, reason=a.reason,
+                         makeup_on=a.makeup_on, spoke=a.spoke)
+               for a in session.roll.all()]
+    return set_roll(session, entries, actor=actor)
+
+
+def record_first_topic(meeting: Meeting, *, actor, all_present=False) -> StudySession:
+    """The meeting's study agenda item becomes its 第一议题 record in one step: the 党组, the
+    date, place and host of the meeting, its study item as the theme, and the 党组's
+    members on the roll (未点名, or 出席 when the recorder says everyone was there).
+
+    Raises PermissionDenied when the actor may not edit the meeting; ValidationError when
+    the agenda has no study item or the meeting already has its 第一议题 record.
+    """
+    if not meeting.can_edit(actor):
+        raise PermissionDenied("您无权登记此会议的第一议题")
+    study = meeting.agenda.filter(is_study=True).order_by("order", "id").first()
+    if study is None:
+        raise ValidationError("请先在议程中标出学习议题")
+    if meeting.sessions.filter(kind=StudySession.FIRST_TOPIC).exists():
+        raise ValidationError("本次会议已有第一议题记录")
+    session = StudySession(kind=StudySession.FIRST_TOPIC, party_org=meeting.party_org,
+                           meeting=meeting, date=meeting.date, place=meeting.place,
+                           theme=study.title[:200], host=meeting.host)
+    session.full_clean()
+    with transaction.atomic():
+        session.save()
+        ensure_writable(session, actor)
+        build_roll(session)
+        record("create", session, after=snapshot(session),
+               label=f"由党组会议“{meeting}”登记第一议题"[:200])
+        if all_present:
+            mark_everyone_present(session, actor=actor)
+    return session

@@ -26,6 +26,8 @@ urlpatterns = [
     path("files/<int:pk>/delete/", views.file_delete, name="file_delete"),
     *MeetingScreens.urls("meetings"),
     path("meetings/<int:pk>/agenda/", views.meeting_agenda, name="meeting_agenda"),
+    path("meetings/<int:pk>/first-topic/", views.meeting_first_topic,
+         name="meeting_first_topic"),
     *RedBaseScreens.urls("bases"),
     *RedServiceScreens.urls("services"),
 ]

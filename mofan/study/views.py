@@ -209,6 +209,20 @@ def meeting_agenda(request, pk):
     return redirect("study:meeting_detail", pk=meeting.pk)
 
 
+@require_POST
+def meeting_first_topic(request, pk):
+    """One step from the meeting page: its study agenda item becomes its 第一议题 record."""
+    meeting = _editable(Meeting, request, pk)
+    try:
+        session = services.record_first_topic(meeting, actor=request.user,
+                                               all_present=request.POST.get("all_present") == "on")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("study:meeting_detail", pk=meeting.pk)
+    messages.success(request, f"已登记第一议题：{session}")
+    return redirect("study:studysession_detail", pk=session.pk)
+
+
 # ------------------------------------------------------------------ 我的学习 (phone-sized)
 
 

@@ -9,6 +9,7 @@ from .models import Task
 class TaskImporter(LedgerImporter, Importer):
     model = Task
     columns = ledger_columns(
+        example="每季度开展一次支部书记述职", result_example="已开展四次述职，材料已归档",
         before=[
             Column("目标", "pillar", required=True, example="强党建"),
             Column("措施", "measure", example="基层党组织建设"),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from mofan.core.pickers import ORGAN, SearchSelect
 from mofan.orgs.models import Org, Person
 
 from . import engine
@@ -55,12 +56,25 @@ def submit_form(request):
     return {"result": request.POST.get("result", ""), "files": request.FILES.getlist("files")}
 
 
+def assign_pickers(item, organ, owner=None, owner_unit=None):
+    """The 责任人 and 责任单位 pickers: the organ's current people and its units, searched
+    as you type (a county organ has a hundred people)."""
+    owner_picker = SearchSelect("person", ORGAN, organ=organ, attrs={
+        "class": "form-select form-select-sm mb-2", "id": f"owner-{item.pk}", "required": True})
+    owner_picker.choices = [("", "请选择")]
+    unit_picker = SearchSelect("org", ORGAN, organ=organ, attrs={
+        "class": "form-select form-select-sm mb-2", "id": f"unit-{item.pk}"})
+    unit_picker.choices = [("", "—")]
+    return (owner_picker.render("owner", owner if owner is not None else item.owner_id),
+            unit_picker.render("owner_unit",
+                               owner_unit if owner_unit is not None else item.owner_unit_id))
+
+
 def assign_context(item):
     """The organ's people and units to choose from, and the default deadline."""
     organ = item.org.organ_id or item.org_id
-    return {"people": Person.objects.filter(org__organ_id=organ, left_on__isnull=True)
-            .select_related("org"),
-            "units": Org.objects.filter(organ_id=organ),
+    owner_picker, unit_picker = assign_pickers(item, organ)
+    return {"owner_picker": owner_picker, "unit_picker": unit_picker,
             "default_deadline": due_date(item, timezone.localdate())}
 
 

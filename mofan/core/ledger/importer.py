@@ -11,7 +11,7 @@ from mofan.orgs.models import Org, Person
 
 from .deadlines import due_date
 from .engine import register_item, set_deadline
-from .states import CLOSED, IN_PROGRESS, REGISTERED, SUBMITTED
+from .states import CLOSED, IN_PROGRESS, REGISTERED, STATE_CHOICES, SUBMITTED
 
 
 def _closing_time(value):
@@ -21,19 +21,22 @@ def _closing_time(value):
     return timezone.make_aware(dt.datetime.combine(day, dt.time(17, 30)))
 
 
-def ledger_columns(before=(), after=()):
-    """The common 台账 columns of an import template around a ledger's own ones."""
+def ledger_columns(before=(), after=(), *, example="县图书馆周末开放时间咨询",
+                   result_example="已答复，群众表示理解"):
+    """The common 台账 columns of an import template around a ledger's own ones; the
+    ledger names its own example item."""
     return [
-        Column("事项", "title", required=True, example="县图书馆周末开放时间咨询"),
+        Column("事项", "title", required=True, example=example),
         *before,
         Column("登记日期", "registered_on", required=True, example="2025-03-05"),
-        Column("状态", "state", required=True, example="已销号"),
+        Column("状态", "state", required=True, example="已销号",
+               choices=[label for _, label in STATE_CHOICES]),
         Column("责任人", "owner", example="张三"),
         Column("责任单位", "owner_unit", example="办公室"),
         Column("交办日期", "assigned_on", example="2025-03-05"),
         Column("办理时限", "deadline", example="2025-03-10"),
         Column("办结日期", "closed_at", parse=_closing_time, example="2025-03-08"),
-        Column("办理结果", "result", example="已答复，群众表示理解"),
+        Column("办理结果", "result", example=result_example),
         *after,
     ]
 

@@ -21,14 +21,15 @@ from mofan.core.calendar.services import calendar_for
 from mofan.core.calendar.views import schedule_reminder
 from mofan.core.excel import xlsx_bytes, xlsx_response
 from mofan.core.files import file_response
-from mofan.core.scoping import COMMITTEE, DOMAIN_ROLES, HEAD, ORG_ADMIN
-from mofan.core.screens import Col, ListScreen, Screens, _cell, _cols, visible_or_404
+from mofan.core.pickers import ORGAN, SearchSelect
+from mofan.core.scoping import COMMITTEE, DOMAIN_ROLES, HEAD, ORG_ADMIN, WriteRefused
+from mofan.core.screens import Col, ListScreen, Screens, _cell, visible_or_404
 from mofan.core.workcalendar import WorkCalendar
 from mofan.orgs.models import Org, Person
 
 from . import registry
 from .actions import allowed_steps
-from .engine import register_item
+from .engine import do_assign, register_item
 from .evidence import files_of, timeline
 from .models import DeadlineRule, LedgerFile
 from .states import (
@@ -64,7 +65,7 @@ class LedgerListScreen(ListScreen):
     def export(self, qs):
         """台账 layout: a title line naming the organ and the period, 序号 first."""
         s, user = self.screens, self.request.user
-        cols = _cols(s.export_columns or s.columns)
+        cols = self.columns(s.export_columns or s.columns)
         rows = [[i, *[_cell(c.value(obj)) for c in cols]] for i, obj in enumerate(qs, 1)]
         start, end = self.request.GET.get("start", ""), self.request.GET.get("end", "")
         organ = user.org.organ if user.org_id and user.org.organ_id else user.org
@@ -94,6 +95,8 @@ class LedgerScreens(Screens):
     sortable = ["registered_on", "deadline", "title"]
     common_columns = [Col("state", "状态"), "owner", "owner_unit", DEADLINE,
                       Col("overdue_label", "逾期")]
+    card_columns = ["state", DEADLINE, "overdue_label"]
+    card_action = "查看 / 办理"
 
     @classmethod
     def urls(cls, prefix):
@@ -117,13 +120,57 @@ class LedgerScreens(Screens):
         return filterset_factory(cls.model, filterset=LedgerFilter, fields=cls.extra_filters)
 
     @classmethod
+    def form_class(cls, user):
+        """For the organ's office (单位管理员, 负责人) a new item may be assigned on the same
+        form it is registered on: 责任人, 责任单位 and 办理时限 are optional extra fields."""
+        base = super().form_class(user)
+        if user.role not in (ORG_ADMIN, HEAD) or not user.org_id:
+            return base
+        organ = user.org.organ_id or user.org_id
+
+        class RegisterForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is not None:
+                    return
+                owner = forms.ModelChoiceField(
+                    Person.objects.filter(org__organ_id=organ, left_on__isnull=True),
+                    label="交办给（责任人）", required=False,
+                    help_text="可留空，登记后再交办；选定则登记即交办")
+                unit = forms.ModelChoiceField(Org.objects.filter(organ_id=organ),
+                                              label="责任单位", required=False,
+                                              help_text="不选则为责任人所在股室/单位")
+                owner.widget = SearchSelect("person", ORGAN, organ=organ)
+                unit.widget = SearchSelect("org", ORGAN, organ=organ)
+                for field in (owner, unit):
+                    field.widget.choices = field.choices
+                self.fields["assign_owner"] = owner
+                self.fields["assign_unit"] = unit
+                self.fields["assign_deadline"] = forms.DateField(
+                    label="办理时限", required=False,
+                    help_text="不填则按规定工作日自动计算",
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+        return RegisterForm
+
+    @classmethod
     def save_form(cls, form, user, new):
-        """A new item enters the workflow (登记, with its timeline's first event)."""
+        """A new item enters the workflow (登记, with its timeline's first event) — and,
+        when the form names a 责任人, is assigned at once (交办, its own event and audit
+        row), or nothing of it is kept."""
         if not new:
             return form.save()
         register_item(form.instance, actor=user)
         form._save_m2m()  # what ModelForm.save would have done after saving the row
-        return form.instance
+        owner = form.cleaned_data.get("assign_owner")
+        if owner is None:
+            return form.instance
+        try:
+            return do_assign(form.instance, actor=user, owner=owner,
+                             owner_unit=form.cleaned_data.get("assign_unit"),
+                             deadline=form.cleaned_data.get("assign_deadline"))
+        except LedgerError as exc:
+            raise WriteRefused(f"交办未成功：{exc}") from exc
 
     # --- detail
     @classmethod

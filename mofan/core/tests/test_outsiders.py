@@ -163,3 +163,12 @@ def test_outsider_cannot_create_a_row_in_another_organ(world):
 
 def test_campaign_list_of_the_other_organ_is_hidden(world):
     assert Campaign.objects.visible_to(world.users["outsider"]).count() == 1
+
+
+@pytest.mark.parametrize("kind", ["person", "org"])
+def test_outsider_picker_search_finds_none_of_the_other_organs_rows(world, kind):
+    client = world.client("outsider")
+    for word in ("", "王", "办公室", "文广", "图书馆"):
+        texts = [r["text"] for r in client.get(f"/pick/{kind}/", {"q": word}).json()["results"]]
+        assert not any(s in t for t in texts
+                       for s in ("王股长", "李干部", "赵馆员", "文广新旅局", "县图书馆")), texts

@@ -368,4 +368,12 @@ def test_only_the_administrator_is_offered_and_allowed_the_duty_import(world):
 def test_people_who_have_left_are_not_offered_for_the_group(world):
     Person.objects.filter(pk=world.member_person.pk).update(left_on=dt.date(2020, 1, 31))
     form = _page(world, "admin", f"/orgs/campaign-group/new/?campaign={world.campaign.pk}")
-    assert "王股长" in form and "李干部" not in form
+    assert 'data-url="/pick/person/?scope=edit"' in form  # the picker searches as you type
+    found = world.client("admin").get("/pick/person/", {"scope": "edit"}).json()["results"]
+    assert [r["text"] for r in found if "王股长" in r["text"] or "李干部" in r["text"]] == [
+        "王股长（测试县文广新旅局 · 办公室）"]
+    response = world.client("admin").post(
+        f"/orgs/campaign-group/new/?campaign={world.campaign.pk}",
+        {"campaign": world.campaign.pk, "person": world.member_person.pk, "role": "member",
+         "sort": 0})
+    assert response.status_code == 422  # and the form refuses one who has left

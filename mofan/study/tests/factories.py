@@ -106,4 +106,5 @@ OBJECT_FOR = {
     "study:file_download": lambda w: _first(SessionFile, w, session_file),
     "study:file_delete": lambda w: _first(SessionFile, w, session_file),
     "study:meeting_agenda": lambda w: _first(Meeting, w, meeting),
+    "study:meeting_first_topic": lambda w: _first(Meeting, w, meeting),
 }
