@@ -36,8 +36,13 @@ def _committee_organs(request):
     return list(organs_in_view(request.user))
 
 
-def default_keys():
-    return [ind.key for key, _, inds in indicators.pillars() if key
+# Charts compare the work of the three pillars and the ledgers, not an organ's size.
+CHART_PILLARS = ("study", "service", "efficiency", "ledgers")
+
+
+def default_keys(pillar_keys=None):
+    return [ind.key for key, _, inds in indicators.pillars()
+            if key and (pillar_keys is None or key in pillar_keys)
             for ind in inds[:DEFAULT_PER_PILLAR]]
 
 
@@ -48,8 +53,21 @@ def chosen_keys(request):
     if not keys and pillar:
         keys = [ind.key for key, _, inds in indicators.pillars() if key == pillar
                 for ind in inds]
-    keys = list(dict.fromkeys(keys))[:MAX_COLUMNS]
-    return keys or default_keys()
+    keys = list(dict.fromkeys(keys))[:MAX_COLUMNS] or default_keys()
+    order = [ind.key for _, _, inds in indicators.pillars() for ind in inds]
+    return sorted(keys, key=order.index)  # grouped by pillar, as declared
+
+
+def pillar_spans(keys):
+    """[(pillar label, number of columns)] for the header row above the columns."""
+    labels = {ind.key: label for _, label, inds in indicators.pillars() for ind in inds}
+    spans = []
+    for k in keys:
+        if spans and spans[-1][0] == labels[k]:
+            spans[-1][1] += 1
+        else:
+            spans.append([labels[k], 1])
+    return spans
 
 
 def _period(request, year):
@@ -103,6 +121,7 @@ def comparison(request):
     return render(request, "dashboards/comparison.html", {
         "title": title, "year": year, "month": month, "columns": columns, "rows": rows,
         "result": result, "chosen": set(keys), "pillars": indicators.pillars(),
+        "spans": pillar_spans([c.key for c in result.columns]),
         "sort_label": REGISTRY[result.sort_key].label if result.sort_key else "",
         "export_url": "?" + urlencode([*base, ("sort", result.sort_key or ""),
                                        ("dir", "desc" if descending else "asc"),
@@ -130,7 +149,7 @@ def comparison_xlsx(result, title) -> bytes:
 def _first_counts(per_pillar=2):
     out = []
     for key, _, inds in indicators.pillars():
-        if key:
+        if key in CHART_PILLARS:
             out += [i.key for i in inds if indicators.summable(i) and i.has_sources][:per_pillar]
     return out
 
@@ -140,7 +159,7 @@ def committee(request):
     organs = _committee_organs(request)
     year = requested_year(request)
     ids = [o.pk for o in organs]
-    heat_keys = default_keys()
+    heat_keys = default_keys(CHART_PILLARS)
     rank_key = request.GET.get("rank")
     rank_key = rank_key if rank_key in REGISTRY else heat_keys[0]
     keys = list(dict.fromkeys([rank_key, *heat_keys]))

@@ -60,6 +60,20 @@ def compliance(request):
 
 
 @require_GET
+def county_compliance(request):
+    """Every organ × month, for the 机关工委; each cell opens the organ's own grid."""
+    if request.user.role != COMMITTEE:
+        raise Http404("仅工委管理员可查看")
+    year = requested_year(request)
+    rows = services.county_grid(organs_in_view(request.user), year)
+    if request.GET.get("export") == "xlsx":
+        record("export", label=f"导出全县学习合规 {year}", object_type="study.studyplan")
+        return xlsx_response(f"{year}年全县学习合规一览.xlsx", exports.county_xlsx(rows, year))
+    return render(request, "study/county_compliance.html", {
+        "title": "全县学习合规一览", "rows": rows, "year": year, "months": range(1, 13)})
+
+
+@require_GET
 def ledger_docx(request):
     organ, _ = organ_choice(request)
     year = requested_year(request)

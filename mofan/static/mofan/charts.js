@@ -58,7 +58,7 @@
       yAxis: { type: "category", data: d.categories,
                axisLabel: Object.assign({ interval: 0 }, axisName) },
       series: d.series.map((s) => ({ type: "bar", name: s.name, stack: s.stack, data: s.values,
-                                     itemStyle: s.overdue ? { color: "#b3140f" } : undefined })),
+                                     itemStyle: s.overdue ? { borderColor: "#b3140f", borderWidth: 2 } : undefined })),
       _click: (p) => d.series[p.seriesIndex].urls[p.dataIndex],
     };
   }
