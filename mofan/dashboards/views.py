@@ -209,6 +209,7 @@ def committee(request):
 # ------------------------------------------------------------------ organ dashboard
 
 PANELS = ("study", "service", "efficiency")
+TREND_LINES = 3  # lines per pillar's month-by-month chart (a phone shows three legibly)
 
 
 def _organ(request):
@@ -243,7 +244,8 @@ WEEKLY_KEY = "attendance.rate"
 def organ(request):
     organ, organs = _organ(request)
     year = requested_year(request)
-    values = indicators.table([organ.pk], Period.year(year))
+    shown = [i.key for key, _, inds in indicators.pillars() if key in PANELS for i in inds]
+    values = indicators.table([organ.pk], Period.year(year), shown)
     panels, trends = [], []
     months = services.months_of(year)
     for key, label, inds in indicators.pillars():
@@ -256,7 +258,7 @@ def organ(request):
         missing = [i.label for i in inds if values[i.key][organ.pk] is None]
         panels.append({"key": key, "label": label, "figures": figures, "missing": missing})
         keys = [i.key for i in inds if indicators.summable(i) and i.has_sources
-                and values[i.key][organ.pk]][:4]
+                and values[i.key][organ.pk]][:TREND_LINES]
         monthly = services.monthly([organ.pk], year, keys)
         trends.append({"label": label, "json_id": f"trend-{key}", "chart": {
             "kind": "line", "categories": [f"{p.start.month}月" for p in months],
