@@ -22,7 +22,7 @@ def test_committee_home_shows_county_figures_not_one_column_per_organ(world):
     page = world.client("committee").get("/?year=2025").content.decode()
     assert "全县 2 个机关合计" in page
     assert "4 人" in page  # 3 in the first organ + 1 in the other
-    assert "（2/2 个机关有数据）" in page
+    assert "2/2 个机关有数据" in page
     assert "<th class=\"num\">测试县发改局" not in page
 
 
