@@ -119,6 +119,8 @@ def new_version(cset: CriteriaSet, user) -> CriteriaSet:
     """A change to published criteria: a draft copy as the next version of the year (its
     groups, items and the manual scores given so far)."""
     committee = committee_of(user)
+    if not cset.is_published:
+        raise ValidationError("草稿可以直接修改，不需要修订为新版本")
     with transaction.atomic():
         version = (CriteriaSet.objects.filter(org=committee, year=cset.year)
                    .aggregate(v=Max("version"))["v"] or 0) + 1

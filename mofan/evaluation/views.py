@@ -97,7 +97,11 @@ def set_publish(request, pk):
 @require_POST
 def set_revise(request, pk):
     cset = _set(request, pk)
-    copy = services.new_version(cset, request.user)
+    try:
+        copy = services.new_version(cset, request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect("evaluation:set_detail", cset.pk)
     messages.success(request, f"已建立 {copy}（草稿），发布后按新版本计分")
     return redirect("evaluation:set_detail", copy.pk)
 

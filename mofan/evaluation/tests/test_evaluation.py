@@ -89,6 +89,12 @@ def test_a_change_to_published_criteria_is_a_new_version_and_scores_say_which(wo
     assert services.current_set(world.committee, 2025) == CriteriaSet.objects.get(pk=v2.pk)
 
 
+def test_a_draft_is_edited_not_revised(world):
+    draft = criteria(world, published=False)
+    world.client("committee").post(f"/evaluation/sets/{draft.pk}/revise/")
+    assert CriteriaSet.objects.count() == 1
+
+
 def test_publishing_refuses_an_incomplete_set(world):
     cset = services.create_set(world.users["committee"], 2025, "空方案")
     with pytest.raises(ValidationError):
