@@ -87,11 +87,11 @@ class Indicator:
 
 REGISTRY: dict[str, Indicator] = {}
 
-# Pillars (学习型, 服务型 ...) that pages group indicators by when an organ is compared with
+# Pillars (the broad kinds of work) that pages group indicators by when an organ is compared with
 # another. Apps declare them and claim their own indicators by key prefix; core knows only
 # that a pillar is a label, a position and a set of key prefixes.
 PILLARS: dict[str, tuple[int, str]] = {}  # key -> (position, label)
-PILLAR_PREFIXES: dict[str, str] = {}  # indicator key prefix ("study.") -> pillar key
+PILLAR_PREFIXES: dict[str, str] = {}  # indicator key prefix ("<app>.") -> pillar key
 OTHER_PILLAR = ("", "其他")
 
 
