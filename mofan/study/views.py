@@ -5,6 +5,7 @@ the plan and agenda actions, files, and 我的学习."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,8 +15,9 @@ from mofan.core.excel import xlsx_response
 from mofan.core.files import download_response, file_response
 from mofan.core.gongwen import DOCX_TYPE
 from mofan.core.params import month_param
+from mofan.core.scoping import COMMITTEE
 from mofan.core.screens import visible_or_404
-from mofan.core.views import organ_choice, requested_year
+from mofan.core.views import organ_choice, organs_in_view, requested_year
 
 from . import exports, services
 from .forms import AgendaForm, CopyLastMonthForm, UploadForm, parse_roll, show_entries
