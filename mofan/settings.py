@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "mofan.tourism",
     "mofan.attendance",
     "mofan.reports",
+    "mofan.dashboards",
+    "mofan.evaluation",
 ]
 
 MIDDLEWARE = [

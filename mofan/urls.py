@@ -21,5 +21,7 @@ urlpatterns = [
     path("tourism/", include("mofan.tourism.urls")),
     path("attendance/", include("mofan.attendance.urls")),
     path("reports/", include("mofan.reports.urls")),
+    path("dashboards/", include("mofan.dashboards.urls")),
+    path("evaluation/", include("mofan.evaluation.urls")),
     path("healthz", healthz, name="healthz"),
 ]

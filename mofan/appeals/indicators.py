@@ -9,6 +9,8 @@ from mofan.core.ledger.indicators import define_indicators
 
 from .models import Appeal
 
+indicators.add_pillar("service", "服务型", 20, prefixes=("appeals.",))
+
 indicator = partial(indicators.indicator, group="民情台账", usage=Appeal)
 
 define_indicators(Appeal, "民情诉求")

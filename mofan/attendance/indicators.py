@@ -9,6 +9,8 @@ from mofan.core.indicators import count_per_organ, per_organ, rate
 
 from .models import Bulletin, DayStat, Explanation, MonthCase, SpotCheck
 
+indicators.add_pillar("efficiency", "效能型", 30, prefixes=("attendance.",))
+
 indicator = partial(indicators.indicator, group="效能型·考勤", usage=DayStat)
 
 

@@ -22,6 +22,8 @@ from .models import (
     ServiceRecord,
 )
 
+indicators.add_pillar("service", "服务型", 20, prefixes=("community.",))
+
 GROUP = "服务型·社区服务"
 service_indicator = partial(indicators.indicator, group=GROUP, usage=ServiceRecord)
 

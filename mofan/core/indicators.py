@@ -87,6 +87,81 @@ class Indicator:
 
 REGISTRY: dict[str, Indicator] = {}
 
+# Pillars (the broad kinds of work) that pages group indicators by when an organ is compared with
+# another. Apps declare them and claim their own indicators by key prefix; core knows only
+# that a pillar is a label, a position and a set of key prefixes.
+PILLARS: dict[str, tuple[int, str]] = {}  # key -> (position, label)
+PILLAR_PREFIXES: dict[str, str] = {}  # indicator key prefix ("<app>.") -> pillar key
+OTHER_PILLAR = ("", "其他")
+
+
+def add_pillar(key: str, label: str, position: int, *, prefixes=()):
+    """Declare a pillar (apps sharing one declare it alike) and claim the indicators whose
+    keys start with ``prefixes`` for it."""
+    if key in PILLARS and PILLARS[key][1] != label:
+        raise ValueError(f"pillar {key} declared as both {PILLARS[key][1]} and {label}")
+    PILLARS[key] = (position, label)
+    for prefix in prefixes:
+        PILLAR_PREFIXES[prefix] = key
+
+
+def pillar_of(key: str) -> str:
+    """The pillar an indicator belongs to ("" when no app claimed it): the longest
+    declared prefix of its key wins."""
+    best = ""
+    for prefix in PILLAR_PREFIXES:
+        if key.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    return PILLAR_PREFIXES.get(best, "")
+
+
+def pillars() -> list[tuple[str, str, list[Indicator]]]:
+    """[(pillar key, label, [indicators in declared order])], pillars in their position
+    order, the unclaimed indicators last under 其他; empty pillars left out."""
+    members: dict[str, list] = {}
+    for ind in REGISTRY.values():
+        members.setdefault(pillar_of(ind.key), []).append(ind)
+    order = sorted(PILLARS.items(), key=lambda kv: kv[1][0])
+    out = [(k, label, members[k]) for k, (_, label) in order if members.get(k)]
+    if members.get(""):
+        out.append((OTHER_PILLAR[0], OTHER_PILLAR[1], members[""]))
+    return out
+
+
+NOT_SUMMABLE = (*RATIO_UNITS, *AVERAGE_UNITS, "名")  # a total of rates or ranks means nothing
+
+
+def summable(ind) -> bool:
+    return ind.unit not in NOT_SUMMABLE
+
+
+def total(ind, values):
+    """合计 over the organs with data (None when none has data or it cannot be summed)."""
+    known = [v for v in values if v is not None]
+    if not known or not summable(ind):
+        return None
+    return round(sum(known), 2)
+
+
+def average(values):
+    """平均 over the organs with data: an organ with no data does not pull it to 0."""
+    known = [v for v in values if v is not None]
+    return round(sum(known) / len(known), 1) if known else None
+
+
+def county_figure(ind, values):
+    """One figure for many organs: the total when it adds up, else the average."""
+    return total(ind, values) if summable(ind) else average(values)
+
+
+def fmt(value, unit: str = "") -> str:
+    """A figure with its unit as pages show it: "—" (and no unit) for no data."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer() and unit != "%":
+        value = int(value)
+    return f"{value}{unit}" if unit == "%" else f"{value} {unit}".strip()
+
 
 def indicator(key: str, label: str, unit: str, *, sources: Callable | None = None,
               group: str = "", usage: type | None = None, counts_rows: bool = True):

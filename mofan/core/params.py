@@ -50,6 +50,18 @@ def month_param(request, default, name="month"):
     return dt.date(year, month, 1)
 
 
+def date_param(request, default, name="date"):
+    """``?date=2025-03-03`` as a date within the system's years, else ``default``."""
+    text = str(request.GET.get(name, "")).strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return default
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        return default
+    return value if YEAR_MIN <= value.year <= YEAR_MAX else default
+
+
 class YearField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", YEAR_MIN)

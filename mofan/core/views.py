@@ -1,6 +1,6 @@
 import datetime as dt
+from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -12,7 +12,7 @@ from mofan.orgs.models import Org
 from . import indicators
 from .calendar.views import schedule_reminder
 from .nav import SECTION_LABELS, documents_for, menu_for
-from .params import year_param
+from .params import date_param, month_param, year_param
 from .scoping import COMMITTEE, DOMAIN_ROLES, ORG_ADMIN
 
 
@@ -67,29 +67,41 @@ def home(request):
         ctx.update(
             year=year,
             organs=organs,
-            groups=_grouped(values, organs),
+            county=user.role == COMMITTEE,
+            pillars=_figures(values, organs, county=user.role == COMMITTEE),
+            report_links=next((items for k, _, items in menu_for(user) if k == "reports"), []),
         )
     return render(request, "core/home.html", ctx)
 
 
-def _grouped(values, organs):
-    """[(group, [(indicator, [(organ, value)])])]: groups in the order the apps are
-    installed, indicators in the order each app declared them."""
-    apps_order = [c.label for c in apps.get_app_configs()]
-    declared = list(indicators.REGISTRY)
-    inds = sorted((indicators.REGISTRY[k] for k in values),
-                  key=lambda i: (_app_index(i, apps_order), declared.index(i.key)))
-    groups = {}
-    for ind in inds:
-        groups.setdefault(ind.group, []).append(
-            (ind, [(o, values[ind.key][o.pk]) for o in organs]))
-    return list(groups.items())
+@dataclass
+class Figure:
+    ind: indicators.Indicator
+    value: object  # the organ's figure, or for the committee the county's
+    text: str  # as shown: value and unit, "—" for no data
+    organ: object = None  # the organ whose records it opens (None: a county figure)
+    with_data: int = 0  # county figures: how many organs have data
+    organs: int = 0
 
 
-def _app_index(ind, apps_order):
-    parts = ind.key.split(".")
-    app = parts[1] if parts[0] == "ledgers" else parts[0]  # ledgers.<app>.<name>
-    return apps_order.index(app) if app in apps_order else len(apps_order)
+def _figures(values, organs, county):
+    """[(pillar label, [Figure])] by pillar, each indicator once: the organ's own figure,
+    or for the committee the county's (total, or average for rates) over the organs."""
+    out = []
+    for _, label, inds in indicators.pillars():
+        figures = []
+        for ind in inds:
+            per_organ = [values[ind.key][o.pk] for o in organs]
+            if county:
+                value = indicators.county_figure(ind, per_organ)
+                figures.append(Figure(ind, value, indicators.fmt(value, ind.unit),
+                                      with_data=sum(v is not None for v in per_organ),
+                                      organs=len(organs)))
+            elif organs:
+                value = per_organ[0]
+                figures.append(Figure(ind, value, indicators.fmt(value, ind.unit), organs[0]))
+        out.append((label, figures))
+    return out
 
 
 @require_GET
@@ -101,7 +113,7 @@ def indicator_records(request, key, organ_id):
     if ind is None or ind.sources is None or organ is None:
         raise Http404("没有这项指标，或该机关不在您的管理范围内")
     year = requested_year(request)
-    period = indicators.Period.year(year)
+    period = requested_period(request, year)
     rows = ind.sources(organ, period)
     total = rows.count()
     if hasattr(rows, "visible_to"):
@@ -111,7 +123,31 @@ def indicator_records(request, key, organ_id):
         "title": f"{ind.label}·{organ.short_name or organ.name}", "ind": ind, "organ": organ,
         "year": year, "value": indicators.table([organ.pk], period, [key])[key][organ.pk],
         "total": total, "shown": page.paginator.count, "page": page,
+        "period": period, "whole_year": period == indicators.Period.year(year),
+        "period_query": _period_query(request, year),
     })
+
+
+def requested_period(request, year) -> indicators.Period:
+    """The period a figure is about: ``?month=YYYY-MM`` or ``?week=YYYY-MM-DD`` (seven days
+    from that date) when given, else the whole ``year``."""
+    month = month_param(request, None)
+    if month is not None:
+        end = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return indicators.Period(month, end)
+    week = date_param(request, None, "week")
+    if week is not None:
+        return indicators.Period(week, week + dt.timedelta(days=6))
+    return indicators.Period.year(year)
+
+
+def _period_query(request, year) -> str:
+    """The query string that keeps the (validated) period while paging."""
+    if month_param(request, None) is not None:
+        return f"year={year}&month={month_param(request, None):%Y-%m}"
+    if (week := date_param(request, None, "week")) is not None:
+        return f"year={year}&week={week:%Y-%m-%d}"
+    return f"year={year}"
 
 
 @require_GET

@@ -11,6 +11,8 @@ from mofan.core.indicators import per_organ
 
 from .models import Event
 
+indicators.add_pillar("service", "服务型", 20, prefixes=("culture.",))
+
 indicator = partial(indicators.indicator, group="文化惠民", usage=Event)
 
 

@@ -22,6 +22,8 @@ from .models import (
 from .money import CENT
 from .services import cadence_gaps
 
+indicators.add_pillar("service", "服务型", 20, prefixes=("enterprise.",))
+
 GROUP = "产业链党建与纾困解难"
 define_indicators(Demand, "纾困解难诉求", group=GROUP)
 

@@ -7,6 +7,8 @@ from mofan.core.indicators import count_per_organ
 
 from .models import PartyOrg, Person
 
+indicators.add_pillar("basics", "基本情况", 5, prefixes=("orgs.",))
+
 indicator = partial(indicators.indicator, group="组织与人员")
 
 

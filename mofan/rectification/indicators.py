@@ -7,6 +7,8 @@ from mofan.core.ledger.indicators import define_indicators
 
 from .models import Problem, Rule
 
+indicators.add_pillar("efficiency", "效能型", 30, prefixes=("rectification.",))
+
 indicator = partial(indicators.indicator, group="巡察整改", usage=Rule)
 
 define_indicators(Problem, "巡察整改问题")

@@ -14,6 +14,7 @@ class StudyConfig(AppConfig):
         organ_wide = [COMMITTEE, ORG_ADMIN]  # pages about a whole organ
         nav.add_section("study", "学习型", 10)
         nav.register("study", "学习合规一览", "study:compliance", roles=organ_wide)
+        nav.register("study", "全县学习合规一览", "study:county_compliance", roles=[COMMITTEE])
         nav.register("study", "月度学习计划", "study:studyplan_list", roles=admins)
         nav.register("study", "学习活动", "study:studysession_list", roles=admins)
         nav.register("study", "党组会议（第一议题）", "study:meeting_list", roles=admins)

@@ -124,3 +124,12 @@ def grid_xlsx(grid) -> bytes:
                  grid.coverage_rate])
     return xlsx_bytes("学习合规", headers, rows,
                       title=f"{grid.organ.name}{grid.year}年学习型机关建设合规一览")
+
+
+def county_xlsx(rows, year) -> bytes:
+    """Numbers in cells: per month the number of party organisations with a gap ("" for a
+    month not judged yet), then the year's sessions and attendance rate."""
+    headers = ["机关", *[f"{m}月缺项" for m in range(1, 13)], "缺项合计", "学习活动", "出勤率%"]
+    out = [[r.organ.name, *["" if c.future else c.gaps for c in r.cells], r.gap_count,
+            r.sessions, r.rate if r.rate is not None else "—"] for r in rows]
+    return xlsx_bytes("全县学习合规", headers, out, title=f"{year}年全县学习型机关建设合规一览")

@@ -19,6 +19,8 @@ from .models import (
     first_item_is_study,
 )
 
+indicators.add_pillar("study", "学习型", 10, prefixes=("study.",))
+
 # A count for an organ that never recorded a study session is no data, not zero.
 indicator = partial(indicators.indicator, group="学习型", usage=StudySession)
 

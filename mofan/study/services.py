@@ -375,6 +375,92 @@ def compliance_grid(organ, year: int, today: dt.date | None = None) -> Grid:
     return Grid(organ, year, rows, meeting_cells, list(range(1, 13)))
 
 
+# ------------------------------------------------------------------ county grid
+
+
+@dataclass
+class CountyCell:
+    month: int
+    future: bool = False
+    party_orgs: int = 0
+    gaps: int = 0  # party organisations with a gap this month
+    sessions: int = 0
+    marked: int = 0
+    attended: int = 0
+
+    @property
+    def rate(self):
+        return rate(self.attended, self.marked) if self.marked else None
+
+    @property
+    def css(self):
+        if self.future or not self.party_orgs:
+            return ""
+        return "gap" if self.gaps else "ok"
+
+
+@dataclass
+class CountyRow:
+    organ: object
+    cells: list
+
+    @property
+    def gap_count(self):
+        return sum(c.gaps for c in self.cells)
+
+    @property
+    def sessions(self):
+        return sum(c.sessions for c in self.cells)
+
+    @property
+    def rate(self):
+        marked = sum(c.marked for c in self.cells)
+        return rate(sum(c.attended for c in self.cells), marked) if marked else None
+
+
+def county_grid(organs, year: int, today: dt.date | None = None) -> list[CountyRow]:
+    """The organ × month grid for the 机关工委: per month, how many of an organ's study
+    party organisations have a gap (the rule of ``compliance_grid``), its study sessions
+    and attendance. Four queries whatever the number of organs."""
+    today = today or timezone.localdate()
+    start, end = _year_range(year)
+    organs = list(organs)
+    ids = [o.pk for o in organs]
+    party = list(PartyOrg.objects.filter(org__organ__in=ids, kind__in=STUDY_PARTY_KINDS)
+                 .values_list("pk", "org__organ", "kind"))
+    plans = {(p["party_org"], p["month"].month): p["status"]
+             for p in StudyPlan.objects.filter(org__organ__in=ids, month__range=(start, end))
+             .values("party_org", "month", "status")}
+    sessions = {(s["party_org"], s["m"]): s
+                for s in StudySession.objects.filter(org__organ__in=ids,
+                                                     date__range=(start, end))
+                .annotate(m=ExtractMonth("date")).values("party_org", "m")
+                .annotate(n=Count("id"), theme=Count("id", filter=Q(kind=StudySession.THEME_DAY)))
+                .order_by()}
+    roll = {(a["session__party_org"], a["m"]): a
+            for a in Attendance.objects.filter(session__org__organ__in=ids,
+                                               session__date__range=(start, end))
+            .annotate(m=ExtractMonth("session__date")).values("session__party_org", "m")
+            .annotate(**roll_counts()).order_by()}
+    rows = {o.pk: CountyRow(o, [CountyCell(m, future=dt.date(year, m, 1) > today)
+                                for m in range(1, 13)]) for o in organs}
+    for po, organ_id, kind in party:
+        for cell in rows[organ_id].cells:
+            s = sessions.get((po, cell.month), {})
+            a = roll.get((po, cell.month), {})
+            cell.party_orgs += 1
+            cell.sessions += s.get("n", 0)
+            cell.marked += a.get("marked", 0)
+            cell.attended += a.get("attended", 0)
+            if cell.future:
+                continue
+            plan = plans.get((po, cell.month), "")
+            if (plan != StudyPlan.FILED or not s.get("n")
+                    or (kind == BRANCH and not s.get("theme"))):
+                cell.gaps += 1
+    return [rows[o.pk] for o in organs]
+
+
 # ------------------------------------------------------------------ ledger rows
 
 

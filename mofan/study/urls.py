@@ -12,6 +12,7 @@ from .screens import (
 app_name = "study"
 urlpatterns = [
     path("", views.compliance, name="compliance"),
+    path("county/", views.county_compliance, name="county_compliance"),
     path("ledger.docx", views.ledger_docx, name="ledger_docx"),
     path("my/", views.my_study, name="my_study"),
     path("plans/copy-last/", views.plan_copy_last, name="plan_copy_last"),

@@ -5,6 +5,7 @@ the plan and agenda actions, files, and 我的学习."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,8 +15,9 @@ from mofan.core.excel import xlsx_response
 from mofan.core.files import download_response, file_response
 from mofan.core.gongwen import DOCX_TYPE
 from mofan.core.params import month_param
+from mofan.core.scoping import COMMITTEE
 from mofan.core.screens import visible_or_404
-from mofan.core.views import organ_choice, requested_year
+from mofan.core.views import organ_choice, organs_in_view, requested_year
 
 from . import exports, services
 from .forms import AgendaForm, CopyLastMonthForm, UploadForm, parse_roll, show_entries
@@ -57,6 +59,20 @@ def compliance(request):
     return render(request, "study/compliance.html", {
         "title": "学习合规一览", "grid": grid, "organ": organ, "organs": organs, "year": year,
     })
+
+
+@require_GET
+def county_compliance(request):
+    """Every organ × month, for the 机关工委; each cell opens the organ's own grid."""
+    if request.user.role != COMMITTEE:
+        raise Http404("仅工委管理员可查看")
+    year = requested_year(request)
+    rows = services.county_grid(organs_in_view(request.user), year)
+    if request.GET.get("export") == "xlsx":
+        record("export", label=f"导出全县学习合规 {year}", object_type="study.studyplan")
+        return xlsx_response(f"{year}年全县学习合规一览.xlsx", exports.county_xlsx(rows, year))
+    return render(request, "study/county_compliance.html", {
+        "title": "全县学习合规一览", "rows": rows, "year": year, "months": range(1, 13)})
 
 
 @require_GET

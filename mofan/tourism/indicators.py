@@ -17,6 +17,8 @@ from mofan.core.indicators import count_per_organ, per_organ
 from .models import Honour, MonthlyFigure
 from .services import compared_months, yoy_per_organ
 
+indicators.add_pillar("service", "服务型", 20, prefixes=("tourism.",))
+
 indicator = partial(indicators.indicator, group="全域旅游")
 
 

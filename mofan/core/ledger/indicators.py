@@ -4,9 +4,12 @@ own ``indicators.py`` with ``define_indicators(Model, label)``."""
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
-from mofan.core.indicators import indicator, per_organ, rate, shared
+from mofan.core.indicators import add_pillar, indicator, per_organ, rate, shared
 
 from .states import CLOSED, RUNNING_STATES
+
+# Every ledger's figures are compared under one pillar, whichever app keeps the ledger.
+add_pillar("ledgers", "台账", 40, prefixes=("ledgers.",))
 
 
 def define_indicators(model, label, group=None):

@@ -13,6 +13,7 @@ from mofan.community.tests import factories as community_factories
 from mofan.core.tests import ledger_factories
 from mofan.culture.tests import factories as culture_factories
 from mofan.enterprise.tests import factories as enterprise_factories
+from mofan.evaluation.tests import factories as evaluation_factories
 from mofan.orgs.models import Campaign, Org
 from mofan.reports.tests import factories as reports_factories
 from mofan.study.tests import factories as study_factories
@@ -59,6 +60,7 @@ OBJECT_FOR = {
     **attendance_factories.OBJECT_FOR,
     **community_factories.OBJECT_FOR,
     **reports_factories.OBJECT_FOR,
+    **evaluation_factories.OBJECT_FOR,
 }
 EXTRA_OBJECTS = []  # later modules extend: (url name, factory)
 

@@ -1,0 +1,133 @@
+"""Evaluation (考评) benchmark on the county scale (issue 12): scoring every organ under
+the demo year's published criteria, beside a floor measured in the same run — the
+indicator queries alone (``indicators.table`` for the criteria's indicators, the same
+organs and year) — and the ratio. Median and spread (min–max) of N runs.
+
+    .venv/bin/python bench/evaluation.py [--runs 9]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mofan_bench .venv/bin/python bench/evaluation.py
+
+Also times the committee's ranking page (what a user waits for: the same evaluation plus
+rendering) and its query count. Not a test: run it by hand.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="mofan-bench-")
+os.environ.setdefault("MOFAN_VAR_DIR", TMP)
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from io import StringIO  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+YEAR = 2025
+
+
+def timed(fn, runs):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def line(name, times):
+    ms = [t * 1000 for t in times]
+    return (f"{name:<36} median {statistics.median(ms):8.1f} ms   "
+            f"spread {min(ms):7.1f}–{max(ms):7.1f} ms")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    from mofan.accounts.models import User
+    from mofan.core import indicators
+    from mofan.core.scoping import COMMITTEE
+    from mofan.evaluation import services
+    from mofan.evaluation.models import CriteriaItem
+    from mofan.orgs.models import Org
+
+    if not Org.objects.exists():
+        t0 = time.perf_counter()
+        call_command("load_demo", "--scale", "county", "--seed", "1", "--year", str(YEAR),
+                     stdout=StringIO())
+        print(f"county demo loaded in {time.perf_counter() - t0:.1f} s")
+    committee = Org.objects.get(kind=Org.COMMITTEE, parent=None)
+    cset = services.current_set(committee, YEAR)
+    organs = list(Org.objects.filter(kind=Org.ORGAN).order_by("sort", "id"))
+    ids = [o.pk for o in organs]
+    keys = list(dict.fromkeys(CriteriaItem.objects.filter(group__criteria_set=cset)
+                              .exclude(method=CriteriaItem.MANUAL)
+                              .values_list("indicator", flat=True)))
+    period = indicators.Period.year(YEAR)
+    print(f"{len(organs)} organs, criteria {cset} with {len(keys)} indicators, "
+          f"{connection.vendor}, {args.runs} runs")
+
+    def ours():
+        services.evaluate(cset, organs)
+
+    def floor():
+        indicators.table(ids, period, keys)
+
+    ours(), floor()  # warm caches (and the registry's imports) before timing
+    # Interleave so both see the same machine load.
+    ours_t, floor_t = [], []
+    for _ in range(args.runs):
+        ours_t += timed(ours, 1)
+        floor_t += timed(floor, 1)
+    print(line("evaluate all organs (mofan)", ours_t))
+    print(line("indicator queries alone (floor)", floor_t))
+    print(f"{'ratio (median / median)':<36} {statistics.median(ours_t) / statistics.median(floor_t):.2f}x")
+
+    # The demo's accounts must change their one-time password first; the bench's copy of
+    # the committee account skips that (this database is the bench's own).
+    from django.utils import timezone
+
+    user = User.objects.filter(role=COMMITTEE).first()
+    User.objects.filter(pk=user.pk).update(must_change_password=False,
+                                           password_changed_at=timezone.now())
+    # As Django's test client does: keep the connection open across requests, so the
+    # query count below sees the page's queries.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    url = f"/evaluation/ranking/?set={cset.pk}"
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        assert client.get(url).status_code == 200
+    page_t = timed(lambda: client.get(url), args.runs)
+    print(line("ranking page (evaluate + render)", page_t) + f"   {len(executed)} queries")
+    scores = services.evaluate(cset, organs)
+    print(f"top: {scores[0].organ.name} {scores[0].total}; bottom: {scores[-1].organ.name} "
+          f"{scores[-1].total}")
+
+
+if __name__ == "__main__":
+    main()
