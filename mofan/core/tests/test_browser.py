@@ -28,11 +28,14 @@ def page(live_server, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test body itself are synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # CI runs both databases' suites side by side on two cores: be patient, not flaky.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         context = browser.new_context(accept_downloads=True, locale="zh-CN")
+        context.set_default_timeout(30_000)
         pg = context.new_page()
         pg.console_errors = []
         pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
