@@ -43,7 +43,7 @@ from .constraints import integrity_message
 from .excel import xlsx_bytes, xlsx_response
 from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
 from .pickers import SearchSelect, SearchSelectMultiple, kind_of
-from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
+from .scoping import HEAD, MEMBER, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,8 @@ class Col:
                 return "、".join(str(o) for o in obj.all())
             if callable(obj) and not isinstance(obj, models.Model):
                 obj = obj()
+        if isinstance(obj, bool):  # a yes/no field reads 是/否, never True/False
+            return "是" if obj else "否"
         return obj
 
 
@@ -260,7 +262,16 @@ class Screens:
         answers, on this one rule."""
         if cls.owned_by_user_org:
             return user.role in (ORG_ADMIN, HEAD) and bool(user.org_id)
-        return True
+        if user.role == MEMBER:  # a member adds only rows that are his own to keep
+            scope = getattr(cls.model, "scope", None)
+            return bool(scope and scope.self_edit)
+        return user.role in WRITER_ROLES
+
+    @classmethod
+    def may_import(cls, user) -> bool:
+        """Importing adds rows in bulk: an office's work, on the same rule as 新增. The
+        Excel 导入 button is shown, and the import page answers, on this one rule."""
+        return bool(cls.importer) and user.role in WRITER_ROLES and cls.may_create(user)
 
     @classmethod
     def prepare_new(cls, obj, user):
@@ -305,7 +316,7 @@ class ScreenView(View):
             "url_create": url("create") if s.form_fields and s.can_create and may_create else "",
             "url_edit": url("edit") if s.form_fields else "",
             "url_delete": url("delete") if s.form_fields else "",
-            "url_import": url("import") if s.importer and may_create else "",
+            "url_import": url("import") if s.may_import(self.request.user) else "",
             "url_import_template": url("import_template") if s.importer else "",
             **extra,
         }
@@ -588,7 +599,7 @@ class ImportScreen(ScreenView):
 
     def refuse_unless_allowed(self, user):
         """Importing adds rows: asked on the same rule as the 新增 button and form."""
-        if user.role not in WRITER_ROLES or not self.screens.may_create(user):
+        if not self.screens.may_import(user):
             raise PermissionDenied("您无权导入此类记录")
 
     def get(self, request):
