@@ -14,7 +14,7 @@ from mofan.audit.services import record
 from mofan.core.excel import xlsx_response
 from mofan.core.files import download_response, file_response
 from mofan.core.gongwen import DOCX_TYPE
-from mofan.core.params import month_param
+from mofan.core.params import month_param, reporting_month, year_nav
 from mofan.core.scoping import COMMITTEE
 from mofan.core.screens import visible_or_404
 from mofan.core.views import organ_choice, organs_in_view, requested_year
@@ -58,6 +58,7 @@ def compliance(request):
         return xlsx_response(f"{organ.name}{year}年学习合规一览.xlsx", exports.grid_xlsx(grid))
     return render(request, "study/compliance.html", {
         "title": "学习合规一览", "grid": grid, "organ": organ, "organs": organs, "year": year,
+        "year_nav": year_nav(request, year),
     })
 
 
@@ -247,7 +248,7 @@ def my_study(request):
     person = request.user.person
     if person is None:
         return render(request, "study/my_study.html", {"title": "我的学习", "person": None})
-    month = month_param(request, month_start(timezone.localdate()))
+    month = month_param(request, reporting_month())
     plan = None
     if person.branch_id:
         plan = (StudyPlan.objects.filter(party_org_id=person.branch_id, month=month)
