@@ -42,6 +42,7 @@ from mofan.orgs.models import Org
 from .constraints import integrity_message
 from .excel import xlsx_bytes, xlsx_response
 from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
+from .masking import mask_phone
 from .pickers import SearchSelect, SearchSelectMultiple, kind_of
 from .scoping import HEAD, MEMBER, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
 
@@ -75,6 +76,19 @@ class Col:
         if isinstance(obj, bool):  # a yes/no field reads 是/否, never True/False
             return "是" if obj else "否"
         return obj
+
+
+@dataclass(frozen=True)
+class PhoneCol(Col):
+    """A phone number: masked (138****1234) in lists, exports and for most readers of a
+    detail page; in full on the detail page for whom ``Screens.may_see_phone`` allows,
+    and each such view is audited."""
+
+    def value(self, obj):
+        return mask_phone(super().value(obj) or "")
+
+    def full(self, obj):
+        return super().value(obj) or ""
 
 
 def _cols(specs):
@@ -273,6 +287,20 @@ class Screens:
         Excel 导入 button is shown, and the import page answers, on this one rule."""
         return bool(cls.importer) and user.role in WRITER_ROLES and cls.may_create(user)
 
+    # Who reads a row's phone numbers (PhoneCol) in full on its detail page, besides the
+    # organ's administrators: attributes holding a person id ("owner_id": the 责任人 who
+    # calls back; "pk": a person his own number).
+    phone_people: tuple = ()
+
+    @classmethod
+    def may_see_phone(cls, obj, user) -> bool:
+        """The 责任人 named by ``phone_people`` and the administrators of the row's organ
+        see the whole number; everyone else sees it masked."""
+        if user.person_id and any(getattr(obj, a, None) == user.person_id
+                                  for a in cls.phone_people):
+            return True
+        return user.role == ORG_ADMIN and cls.visible(user).filter(pk=obj.pk).exists()
+
     @classmethod
     def prepare_new(cls, obj, user):
         """Hook for fields the form does not carry (e.g. the org of a new row)."""
@@ -455,13 +483,23 @@ class DetailScreen(ScreenView):
         fields = s.detail_fields or s.form_fields or s.columns
         cols = _cols(fields)
         ns = request.resolver_match.namespace
-        values = []
+        values, revealed = [], []
+        full_phone = None
         for c in cols:
+            if isinstance(c, PhoneCol):
+                if full_phone is None:
+                    full_phone = s.may_see_phone(obj, request.user)
+                if full_phone and c.full(obj):
+                    revealed.append(c.header(s.model))
+                    values.append((c.header(s.model), c.full(obj)))
+                    continue
             value = c.value(obj)
             if isinstance(value, FieldFile):  # a link to the scoped download, never the media path
                 value = FileLink(reverse(f"{ns}:{s.name()}_{c.attr}", args=[obj.pk]),
                                  value.name) if value else ""
             values.append((c.header(s.model), value))
+        if revealed:  # personal data shown in full: one audit row per view
+            record("view_phone", obj, label=f"查看{'、'.join(revealed)}：{obj}"[:200])
         ctx = self.context(
             object=obj,
             fields=values,
