@@ -1,5 +1,6 @@
-"""The top navigation. Apps declare their sections and add their screens; an empty
-section shows 尚未启用. Core declares only the sections every deployment has.
+"""The top navigation. Apps declare their sections and add their screens; a section with
+nothing yet for a user shows what is coming (``coming``) rather than an empty page, and a
+section with neither is not shown. Core declares only the sections every deployment has.
 
 A section's page (``/s/<key>/``) lists its screens and the **documents** apps declare for
 it with :func:`register_document` — the 报告 section gathers every ledger, bulletin and
@@ -18,6 +19,19 @@ SECTIONS: dict[str, tuple[int, str]] = {  # key -> (position, label)
     "system": (90, "系统管理"),
 }
 SECTION_LABELS: dict[str, str] = {key: label for key, (_, label) in SECTIONS.items()}
+# What a section will hold before its modules land: [(what, for whom / what it does)].
+COMING: dict[str, list[tuple[str, str]]] = {
+    "reports": [
+        ("年度工作总结", "由全年记录自动生成的 Word 公文（GB/T 9704 版式），另附数字和地名脱敏的公开版"),
+        ("工作简报", "按月、按季汇总各项指标，可导出 Word"),
+        ("评比排名", "机关工委按指标对各机关排名、合计和平均"),
+    ],
+}
+
+
+def coming(section, what, detail):
+    """Declare something a section will hold; shown while the user has nothing there."""
+    COMING.setdefault(section, []).append((what, detail))
 
 
 def add_section(key, label, position):
@@ -107,6 +121,6 @@ def menu_for(user):
         ]
         if documents_for(user, key):
             items.append((f"{label}一览", reverse("core:section", args=[key])))
-        if items or (key != "system" and user.role in DOMAIN_ROLES):
+        if items or (COMING.get(key) and user.role in DOMAIN_ROLES):
             menu.append((key, label, items))
     return menu

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from mofan.orgs.models import Org
 
-from . import indicators
+from . import indicators, nav
 from .calendar.views import schedule_reminder
 from .nav import SECTION_LABELS, documents_for, menu_for
 from .params import (
@@ -168,6 +168,7 @@ def section(request, key):
         "section_label": SECTION_LABELS[key],
         "items": [(label, url) for label, url in items if url != own],
         "documents": documents_for(request.user, key),
+        "coming": nav.COMING.get(key, []),
     })
 
 

@@ -97,7 +97,8 @@ def test_navigation_has_no_dead_links_on_a_phone(transactional_db, world, live_s
         response = page.request.get(base + href)
         assert response.status == 200, href
     page.goto(f"{base}/s/service/")
-    assert "尚未启用" in page.content() or page.locator(".list-group a").count() > 0
+    assert "尚未启用" not in page.content()
+    assert page.locator("#coming").count() or page.locator(".list-group a").count() > 0
     assert page.console_errors == []
 
 
