@@ -292,6 +292,8 @@ FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
+# One date format on pages (2025-12-18); documents write 2025年12月18日 (mofan/formats).
+FORMAT_MODULE_PATH = ["mofan.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -268,7 +268,13 @@ class Screens:
                 # Django's default links the current file to its media path, which is never
                 # served; the row's own download link is on its detail page.
                 widgets[fname] = forms.FileInput
-        return modelform_factory(cls.model, fields=cls.form_fields, widgets=widgets)
+        return modelform_factory(cls.model, fields=cls.form_fields, widgets=widgets,
+                                 help_texts=cls.help_texts() or None)
+
+    @classmethod
+    def help_texts(cls) -> dict:
+        """Hook: help texts decided when the form is shown (an example with this year)."""
+        return {}
 
     @classmethod
     def may_create(cls, user) -> bool:

@@ -31,6 +31,8 @@ SKIP_PATHS = ("/accounts/logout/", "/static/", "/accounts/login/", "/accounts/ot
 INTERNAL_KEY = re.compile(r"(?<![\w./-])[a-z_]+\.[a-z_]+(?:\.[a-z_]+)*(?![\w/-]|\.\w)")
 ENGLISH = re.compile(r"\b(Forbidden|Not Found|Server Error|Bad Request|Traceback|None|True|"
                      r"False|Page not found|CSRF)\b|-{5,}")
+# Pages show dates one way (2025-12-18); 2025年12月18日 is for documents.
+DOCUMENT_DATE = re.compile(r"[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日")
 # File names are not keys: 学习台账.docx, 模板.xlsx.
 FILE_SUFFIXES = (".docx", ".xlsx", ".xls", ".csv", ".pdf", ".zip", ".jpg", ".png", ".doc")
 
@@ -104,6 +106,7 @@ def bad_words(texts):
             if not word.endswith(FILE_SUFFIXES):
                 found.append(word)
         found += [m.group(0) for m in ENGLISH.finditer(text)]
+        found += [m.group(0) for m in DOCUMENT_DATE.finditer(text)]
     return found
 
 
@@ -185,6 +188,7 @@ def test_internal_key_pattern_catches_keys_and_spares_file_names():
     assert bad_words(["403 Forbidden", "---------", "是否：None"]) == \
         ["Forbidden", "---------", "None"]
     assert bad_words(["办结率 95.0%", "2025-12-18", "第 1.2 条"]) == []
+    assert bad_words(["印发日期 2025年12月18日"]) == ["2025年12月18日"]
 
 
 @pytest.mark.parametrize("username", sorted(DEMO_LOGINS))
