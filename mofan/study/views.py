@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -153,10 +154,15 @@ def file_download(request, pk):
     return file_response(f.file, f.original_name)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def file_delete(request, pk):
+    """GET asks (a page of its own, no JavaScript needed); POST deletes."""
     f = _editable(SessionFile, request, pk)
     session_pk, label = f.session_id, str(f)
+    if request.method == "GET":
+        return render(request, "core/confirm_delete.html", {
+            "title": "附件", "object": f,
+            "return_url": reverse("study:studysession_detail", args=[session_pk])})
     f.file.delete(save=False)
     f.delete()
     record("delete", object_type="study.sessionfile", object_id=str(pk), label=label)
