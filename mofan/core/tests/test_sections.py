@@ -32,3 +32,9 @@ def test_members_find_their_organs_rules(world):
     assert client.get(f"/rectification/rules/{rule.pk}/edit/").status_code == 403
     other = Rule.objects.create(org=world.other, title="发改制度", issued_on="2025-03-01")
     assert client.get(f"/rectification/rules/{other.pk}/").status_code == 404
+
+
+def test_the_filter_form_asks_for_the_path_so_parameters_never_repeat(world):
+    page = world.client("admin").get("/orgs/people/?political_status=cpc&q=王").content.decode()
+    assert 'hx-get="/orgs/people/"' in page
+    assert 'hx-get=""' not in page
