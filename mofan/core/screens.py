@@ -506,10 +506,14 @@ class DetailScreen(ScreenView):
             values.append((c.header(s.model), value))
         if revealed:  # personal data shown in full: one audit row per view
             record("view_phone", obj, label=f"查看{'、'.join(revealed)}：{obj}"[:200])
+        can_edit = bool(s.form_fields) and obj.can_edit(request.user)
+        refusal = getattr(obj, "delete_refusal", None)
         ctx = self.context(
             object=obj,
             fields=values,
-            can_edit=bool(s.form_fields) and obj.can_edit(request.user),
+            can_edit=can_edit,
+            # 删除 is offered on the rule the delete enforces (scope, then the row's own)
+            can_delete=can_edit and not (refusal and refusal(request.user)),
             **s.detail_context(obj, request),
         )
         return render(request, s.detail_template, ctx)

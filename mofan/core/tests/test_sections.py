@@ -38,3 +38,11 @@ def test_the_filter_form_asks_for_the_path_so_parameters_never_repeat(world):
     page = world.client("admin").get("/orgs/people/?political_status=cpc&q=王").content.decode()
     assert 'hx-get="/orgs/people/"' in page
     assert 'hx-get=""' not in page
+
+
+def test_delete_is_offered_only_where_the_delete_would_be_allowed(world):
+    client = world.client("admin")
+    own = client.get(f"/orgs/units/{world.organ.pk}/").content.decode()
+    assert "编辑" in own and f"/orgs/units/{world.organ.pk}/delete/" not in own  # his own organ
+    section = client.get(f"/orgs/units/{world.section.pk}/").content.decode()
+    assert f"/orgs/units/{world.section.pk}/delete/" in section
