@@ -21,5 +21,5 @@ class Command(BaseCommand):
         demo_year = Campaign.objects.order_by("-year").values_list("year", flat=True).first()
         if demo_year and demo_year != reporting_year():
             self.stdout.write(
-                f"演示数据为 {demo_year} 年度，页面默认打开报告年度 {reporting_year()} 年：点页面上的"
+                f"※ 演示数据为 {demo_year} 年度，页面默认打开报告年度 {reporting_year()} 年：点页面上的"
                 f"“‹ {demo_year} 年”查看演示数据，或以 MOFAN_REPORTING_YEAR={demo_year} 启动。\n")
