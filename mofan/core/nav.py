@@ -20,13 +20,7 @@ SECTIONS: dict[str, tuple[int, str]] = {  # key -> (position, label)
 }
 SECTION_LABELS: dict[str, str] = {key: label for key, (_, label) in SECTIONS.items()}
 # What a section will hold before its modules land: [(what, for whom / what it does)].
-COMING: dict[str, list[tuple[str, str]]] = {
-    "reports": [
-        ("年度工作总结", "由全年记录自动生成的 Word 公文（GB/T 9704 版式），另附数字和地名脱敏的公开版"),
-        ("工作简报", "按月、按季汇总各项指标，可导出 Word"),
-        ("评比排名", "机关工委按指标对各机关排名、合计和平均"),
-    ],
-}
+COMING: dict[str, list[tuple[str, str]]] = {}
 
 
 def coming(section, what, detail):
