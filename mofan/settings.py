@@ -192,6 +192,13 @@ MOFAN_DORMANT_AFTER = timedelta(days=90)
 MOFAN_ADMIN_TOTP = os.environ.get("MOFAN_ADMIN_TOTP", "") == "1"
 MOFAN_TOTP_ISSUER = os.environ.get("MOFAN_TOTP_ISSUER", "mofan")
 MOFAN_AUDIT_RETENTION_DAYS = 180
+
+# The reporting year (core/params.reporting_year): pages open on the current year, or on
+# last year until this day (MM-DD) while the year-end summary is being written.
+MOFAN_REPORTING_YEAR_SWITCH = os.environ.get("MOFAN_REPORTING_YEAR_SWITCH", "02-01")
+# Pin every page to one year (a demo of a past year, a late summary); empty: the rule above.
+MOFAN_REPORTING_YEAR = int(os.environ["MOFAN_REPORTING_YEAR"]) if os.environ.get(
+    "MOFAN_REPORTING_YEAR") else None
 MOFAN_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # An attendance export of a county month (~130,000 punches) is larger than a document.
 MOFAN_ATTENDANCE_MAX_BYTES = 60 * 1024 * 1024
@@ -285,6 +292,8 @@ FILTERS_EMPTY_CHOICE_LABEL = "全部"
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
+# One date format on pages (2025-12-18); documents write 2025年12月18日 (mofan/formats).
+FORMAT_MODULE_PATH = ["mofan.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -1,9 +1,8 @@
-from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
 from mofan.core.ledger.models import LedgerItem
-from mofan.core.masking import mask_phone
+from mofan.core.masking import mask_phone, validate_phone
 
 
 class Appeal(LedgerItem):
@@ -35,7 +34,7 @@ class Appeal(LedgerItem):
     citizen = models.CharField("反映人", max_length=40, blank=True)
     contact = models.CharField(
         "联系电话", max_length=20, blank=True,
-        validators=[RegexValidator(r"^[0-9-]{7,20}$", "电话只能包含数字和连字符")])
+        validators=[validate_phone])
     visit_result = models.CharField("回访结果", max_length=20, choices=VISIT_CHOICES,
                                     blank=True, editable=False)
     visit_cause = models.CharField("不满意原因", max_length=20, choices=CAUSE_CHOICES,

@@ -1,7 +1,7 @@
 from mofan.core.excel import Column, Importer
 from mofan.core.ledger.importer import LedgerImporter, ledger_columns
 from mofan.core.ledger.views import DEADLINE, LedgerScreens
-from mofan.core.screens import Col
+from mofan.core.screens import Col, PhoneCol
 
 from .models import Appeal
 
@@ -32,8 +32,9 @@ class AppealScreens(LedgerScreens):
     form_fields = ["title", "source", "category", "urgent", "words", "place", "citizen",
                    "contact", "registered_on"]
     detail_fields = ["source", "category", Col("urgent_label", "紧急"), "words", "place", "citizen",
-                     Col("contact_masked", "联系电话"), "registered_on", "org", "owner",
+                     PhoneCol("contact", "联系电话"), "registered_on", "org", "owner",
                      "owner_unit", "assigned_on", DEADLINE, "result", "visit_result",
                      "visit_cause"]
     importer = AppealImporter
+    phone_people = ("owner_id",)  # the 责任人 calls the citizen back (回访)
 

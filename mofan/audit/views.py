@@ -2,6 +2,7 @@ import datetime as dt
 import ipaddress
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,10 +22,28 @@ ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "lockout": "账号锁定", "logout": "退出",
     "session_timeout": "超时退出", "create": "新增", "update": "修改", "delete": "删除",
     "import": "导入", "export": "导出", "role_change": "角色变更",
-    "password_change": "修改密码", "password_reset": "重置密码", "transition": "流转",
+    "password_change": "修改密码", "password_reset": "重置密码",
+    "password_reset_requested": "申请重置密码", "password_issued": "发放密码",
+    "totp_enrolled": "绑定动态验证码", "transition": "状态变更", "view_phone": "查看手机号",
     "audit_purge": "清理审计日志", "backup": "备份", "restore": "恢复",
     "audit_rekey": "启用密钥哈希",
 }
+# Object types that are not a model ("app.model" labels name their model's verbose_name).
+OBJECT_LABELS = {"core.backup": "备份", "": "—"}
+
+
+def action_label(action):
+    return ACTION_LABELS.get(action, "其他操作")
+
+
+def object_type_label(object_type):
+    """"accounts.user" → 账号: the model's Chinese name, never its label."""
+    if object_type in OBJECT_LABELS:
+        return OBJECT_LABELS[object_type]
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return "其他"
 LATEST_ANCHORS = 10
 
 
@@ -38,6 +57,8 @@ def _search(request):
         qs = qs.filter(match)
     if action := g.get("action"):
         qs = qs.filter(action=action)
+    if object_type := g.get("object_type"):
+        qs = qs.filter(object_type=object_type)
     if g.get("success") in ("0", "1"):
         qs = qs.filter(success=g["success"] == "1")
     for key, lookup in (("start", "at__date__gte"), ("end", "at__date__lte")):
@@ -71,7 +92,8 @@ def audit_log(request):
     if request.GET.get("export") == "xlsx":
         rows = [
             [r.pk, r.at.astimezone().replace(tzinfo=None), r.user_name, r.ip,
-             ACTION_LABELS.get(r.action, r.action), r.object_type, r.object_id, r.object_label,
+             action_label(r.action), object_type_label(r.object_type), r.object_id,
+             r.object_label,
              "成功" if r.success else "失败", _json(r.before), _json(r.after)]
             for r in qs[:50000]
         ]
@@ -81,10 +103,15 @@ def audit_log(request):
         stamp = dt.date.today().strftime("%Y%m%d")
         return xlsx_response(f"审计日志{stamp}.xlsx", xlsx_bytes("审计日志", headers, rows))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for r in page.object_list:
+        r.action_label, r.object_type_label = action_label(r.action), object_type_label(r.object_type)
     params = request.GET.copy()
     params.pop("page", None)
+    kinds = sorted({(object_type_label(t), t) for t in
+                    AuditLog.objects.order_by().values_list("object_type", flat=True).distinct()})
     return render(request, "audit/log.html", {
-        "page": page, "actions": ACTION_LABELS, "g": request.GET, "querystring": params.urlencode(),
+        "page": page, "actions": ACTION_LABELS, "object_types": [(t, label) for label, t in kinds],
+        "g": request.GET, "querystring": params.urlencode(),
         "title": "审计日志", "retention_days": settings.MOFAN_AUDIT_RETENTION_DAYS,
         "anchors": read_anchors()[::-1][:LATEST_ANCHORS], "anchor_check": check_anchors(),
     })

@@ -2,7 +2,18 @@
 
 import re
 
+from django.core.exceptions import ValidationError
+
 _DIGITS = re.compile(r"\d")
+# An 11-digit mobile (13x–19x) or a landline with its area code: 0797-8123456, 010-12345678.
+PHONE = re.compile(r"1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}")
+
+
+def validate_phone(value: str) -> None:
+    """Every phone number the system keeps passes this one rule (forms and imports)."""
+    if value and not PHONE.fullmatch(value):
+        raise ValidationError("电话应为 11 位手机号（如 13812345678）或带区号的固定电话（如 0797-8123456）",
+                              code="phone")
 
 
 def mask_phone(phone: str) -> str:

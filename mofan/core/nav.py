@@ -1,5 +1,6 @@
-"""The top navigation. Apps declare their sections and add their screens; an empty
-section shows 尚未启用. Core declares only the sections every deployment has.
+"""The top navigation. Apps declare their sections and add their screens; a section with
+nothing yet for a user shows what is coming (``coming``) rather than an empty page, and a
+section with neither is not shown. Core declares only the sections every deployment has.
 
 A section's page (``/s/<key>/``) lists its screens and the **documents** apps declare for
 it with :func:`register_document` — the 报告 section gathers every ledger, bulletin and
@@ -18,6 +19,13 @@ SECTIONS: dict[str, tuple[int, str]] = {  # key -> (position, label)
     "system": (90, "系统管理"),
 }
 SECTION_LABELS: dict[str, str] = {key: label for key, (_, label) in SECTIONS.items()}
+# What a section will hold before its modules land: [(what, for whom / what it does)].
+COMING: dict[str, list[tuple[str, str]]] = {}
+
+
+def coming(section, what, detail):
+    """Declare something a section will hold; shown while the user has nothing there."""
+    COMING.setdefault(section, []).append((what, detail))
 
 
 def add_section(key, label, position):
@@ -107,6 +115,6 @@ def menu_for(user):
         ]
         if documents_for(user, key):
             items.append((f"{label}一览", reverse("core:section", args=[key])))
-        if items or (key != "system" and user.role in DOMAIN_ROLES):
+        if items or (COMING.get(key) and user.role in DOMAIN_ROLES):
             menu.append((key, label, items))
     return menu

@@ -9,9 +9,13 @@ use ``YearFilter``.
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 # The span of years the system is about (reporting years, ledgers, calendars).
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -37,6 +41,56 @@ def int_param(request, name, default=None, *, min_value=None, max_value=None):
 def year_param(request, default, name="year"):
     """``?year=`` when it is a year the system is about, else ``default``."""
     return int_param(request, name, default, min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+
+def _switch_day() -> tuple[int, int]:
+    text = str(settings.MOFAN_REPORTING_YEAR_SWITCH).strip()
+    match = re.fullmatch(r"([0-9]{1,2})-([0-9]{1,2})", text)
+    try:
+        dt.date(2024, int(match[1]), int(match[2]))  # a leap year: 02-29 is a real day
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(
+            f"MOFAN_REPORTING_YEAR_SWITCH 应为“月-日”，如 02-01，而不是 {text!r}") from None
+    return int(match[1]), int(match[2])
+
+
+def reporting_year(today=None) -> int:
+    """The year every page that takes a year opens on (DESIGN.md mechanism 9): the current
+    year while it is in progress, or last year until MOFAN_REPORTING_YEAR_SWITCH (1
+    February by default), while the year-end summary is still being written.
+    MOFAN_REPORTING_YEAR pins it (a demo of a past year)."""
+    if settings.MOFAN_REPORTING_YEAR:
+        return settings.MOFAN_REPORTING_YEAR
+    today = today or timezone.localdate()
+    return today.year - 1 if (today.month, today.day) < _switch_day() else today.year
+
+
+def reporting_month(today=None) -> dt.date:
+    """The month a month page opens on: this month in the reporting year, else its last."""
+    today = today or timezone.localdate()
+    year = reporting_year(today)
+    return today.replace(day=1) if year == today.year else dt.date(year, 12, 1)
+
+
+def reporting_year_param(request, name="year") -> int:
+    """``?year=`` when it is a sane year, else the reporting year."""
+    return year_param(request, reporting_year(), name)
+
+
+def year_nav(request, year, name="year") -> list[tuple[str, str, bool]]:
+    """Links to the year before and after ``year`` (and back to the reporting year),
+    keeping the page's other parameters: [(label, "?query", is_current)]."""
+    def link(y):
+        params = [(k, v) for k, v in request.GET.items() if k not in (name, "page", "export")]
+        return "?" + urlencode([*params, (name, y)])
+
+    current = reporting_year()
+    links = [(f"‹ {year - 1} 年", link(year - 1), False)]
+    if year != current:
+        links.append((f"回到 {current} 年", link(current), False))
+    if year < timezone.localdate().year:
+        links.append((f"{year + 1} 年 ›", link(year + 1), False))
+    return links
 
 
 def month_param(request, default, name="month"):

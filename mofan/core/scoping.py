@@ -41,6 +41,9 @@ class Scope:
     people: tuple[str, ...] = ()  # Person FKs that make a row the user's own
     self_edit: bool = False  # may a member edit rows that are theirs?
     committee_edits: bool = False  # may the 机关工委 edit rows of the organs under it?
+    # Does everyone in an organ read these rows (its rules, its scenic areas), whatever
+    # section they sit in? Editing stays with the organ's administrators.
+    organ_reads: bool = False
 
     def _org_prefix(self) -> str:
         return f"{self.org}__" if self.org else ""
@@ -62,10 +65,13 @@ class Scope:
     def view_q(self, user) -> Q:
         if not user.is_authenticated or not user.is_active or user.org_id is None:
             return NOTHING
+        shared = NOTHING
+        if self.organ_reads and user.role in (HEAD, MEMBER) and user.org.organ_id:
+            shared = Q(**{f"{self._org_prefix()}organ_id": user.org.organ_id})
         if user.role in (COMMITTEE, ORG_ADMIN, HEAD):
-            return self.subtree(user.org) | self.mine(user)
+            return self.subtree(user.org) | self.mine(user) | shared
         if user.role == MEMBER:
-            return self.mine(user)
+            return self.mine(user) | shared
         return NOTHING
 
     def edit_q(self, user) -> Q:

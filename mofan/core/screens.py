@@ -42,8 +42,9 @@ from mofan.orgs.models import Org
 from .constraints import integrity_message
 from .excel import xlsx_bytes, xlsx_response
 from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
+from .masking import mask_phone
 from .pickers import SearchSelect, SearchSelectMultiple, kind_of
-from .scoping import HEAD, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
+from .scoping import HEAD, MEMBER, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,22 @@ class Col:
                 return "、".join(str(o) for o in obj.all())
             if callable(obj) and not isinstance(obj, models.Model):
                 obj = obj()
+        if isinstance(obj, bool):  # a yes/no field reads 是/否, never True/False
+            return "是" if obj else "否"
         return obj
+
+
+@dataclass(frozen=True)
+class PhoneCol(Col):
+    """A phone number: masked (138****1234) in lists, exports and for most readers of a
+    detail page; in full on the detail page for whom ``Screens.may_see_phone`` allows,
+    and each such view is audited."""
+
+    def value(self, obj):
+        return mask_phone(super().value(obj) or "")
+
+    def full(self, obj):
+        return super().value(obj) or ""
 
 
 def _cols(specs):
@@ -252,7 +268,13 @@ class Screens:
                 # Django's default links the current file to its media path, which is never
                 # served; the row's own download link is on its detail page.
                 widgets[fname] = forms.FileInput
-        return modelform_factory(cls.model, fields=cls.form_fields, widgets=widgets)
+        return modelform_factory(cls.model, fields=cls.form_fields, widgets=widgets,
+                                 help_texts=cls.help_texts() or None)
+
+    @classmethod
+    def help_texts(cls) -> dict:
+        """Hook: help texts decided when the form is shown (an example with this year)."""
+        return {}
 
     @classmethod
     def may_create(cls, user) -> bool:
@@ -260,7 +282,30 @@ class Screens:
         answers, on this one rule."""
         if cls.owned_by_user_org:
             return user.role in (ORG_ADMIN, HEAD) and bool(user.org_id)
-        return True
+        if user.role == MEMBER:  # a member adds only rows that are his own to keep
+            scope = getattr(cls.model, "scope", None)
+            return bool(scope and scope.self_edit)
+        return user.role in WRITER_ROLES
+
+    @classmethod
+    def may_import(cls, user) -> bool:
+        """Importing adds rows in bulk: an office's work, on the same rule as 新增. The
+        Excel 导入 button is shown, and the import page answers, on this one rule."""
+        return bool(cls.importer) and user.role in WRITER_ROLES and cls.may_create(user)
+
+    # Who reads a row's phone numbers (PhoneCol) in full on its detail page, besides the
+    # organ's administrators: attributes holding a person id ("owner_id": the 责任人 who
+    # calls back; "pk": a person his own number).
+    phone_people: tuple = ()
+
+    @classmethod
+    def may_see_phone(cls, obj, user) -> bool:
+        """The 责任人 named by ``phone_people`` and the administrators of the row's organ
+        see the whole number; everyone else sees it masked."""
+        if user.person_id and any(getattr(obj, a, None) == user.person_id
+                                  for a in cls.phone_people):
+            return True
+        return user.role == ORG_ADMIN and cls.visible(user).filter(pk=obj.pk).exists()
 
     @classmethod
     def prepare_new(cls, obj, user):
@@ -305,7 +350,7 @@ class ScreenView(View):
             "url_create": url("create") if s.form_fields and s.can_create and may_create else "",
             "url_edit": url("edit") if s.form_fields else "",
             "url_delete": url("delete") if s.form_fields else "",
-            "url_import": url("import") if s.importer and may_create else "",
+            "url_import": url("import") if s.may_import(self.request.user) else "",
             "url_import_template": url("import_template") if s.importer else "",
             **extra,
         }
@@ -444,17 +489,31 @@ class DetailScreen(ScreenView):
         fields = s.detail_fields or s.form_fields or s.columns
         cols = _cols(fields)
         ns = request.resolver_match.namespace
-        values = []
+        values, revealed = [], []
+        full_phone = None
         for c in cols:
+            if isinstance(c, PhoneCol):
+                if full_phone is None:
+                    full_phone = s.may_see_phone(obj, request.user)
+                if full_phone and c.full(obj):
+                    revealed.append(c.header(s.model))
+                    values.append((c.header(s.model), c.full(obj)))
+                    continue
             value = c.value(obj)
             if isinstance(value, FieldFile):  # a link to the scoped download, never the media path
                 value = FileLink(reverse(f"{ns}:{s.name()}_{c.attr}", args=[obj.pk]),
                                  value.name) if value else ""
             values.append((c.header(s.model), value))
+        if revealed:  # personal data shown in full: one audit row per view
+            record("view_phone", obj, label=f"查看{'、'.join(revealed)}：{obj}"[:200])
+        can_edit = bool(s.form_fields) and obj.can_edit(request.user)
+        refusal = getattr(obj, "delete_refusal", None)
         ctx = self.context(
             object=obj,
             fields=values,
-            can_edit=bool(s.form_fields) and obj.can_edit(request.user),
+            can_edit=can_edit,
+            # 删除 is offered on the rule the delete enforces (scope, then the row's own)
+            can_delete=can_edit and not (refusal and refusal(request.user)),
             **s.detail_context(obj, request),
         )
         return render(request, s.detail_template, ctx)
@@ -588,7 +647,7 @@ class ImportScreen(ScreenView):
 
     def refuse_unless_allowed(self, user):
         """Importing adds rows: asked on the same rule as the 新增 button and form."""
-        if user.role not in WRITER_ROLES or not self.screens.may_create(user):
+        if not self.screens.may_import(user):
             raise PermissionDenied("您无权导入此类记录")
 
     def get(self, request):

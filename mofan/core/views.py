@@ -9,21 +9,28 @@ from django.views.decorators.http import require_GET
 
 from mofan.orgs.models import Org
 
-from . import indicators
+from . import indicators, nav
 from .calendar.views import schedule_reminder
 from .nav import SECTION_LABELS, documents_for, menu_for
-from .params import date_param, month_param, year_param
+from .params import (
+    date_param,
+    month_param,
+    reporting_year,
+    reporting_year_param,
+    year_nav,
+)
 from .scoping import COMMITTEE, DOMAIN_ROLES, ORG_ADMIN
 
 
 def default_year():
-    """The last complete calendar year: what a year-end summary is about."""
+    """The last complete calendar year: what a year-end summary is about (the demo's year
+    and the command line's default; pages open on ``reporting_year``)."""
     return dt.date.today().year - 1
 
 
 def requested_year(request) -> int:
-    """?year= when it is a sane year, else the default reporting year."""
-    return year_param(request, default_year())
+    """?year= when it is a sane year, else the reporting year (the one rule, in params)."""
+    return reporting_year_param(request)
 
 
 def organs_in_view(user):
@@ -58,7 +65,7 @@ def home_organs(user) -> list:
 @require_GET
 def home(request):
     user = request.user
-    ctx = {"year": default_year(), "schedule_reminder": schedule_reminder(user)}
+    ctx = {"year": reporting_year(), "schedule_reminder": schedule_reminder(user)}
     if user.role in DOMAIN_ROLES and user.org_id:
         year = requested_year(request)
         period = indicators.Period.year(year)
@@ -66,6 +73,7 @@ def home(request):
         values = indicators.table([o.pk for o in organs], period)
         ctx.update(
             year=year,
+            year_nav=year_nav(request, year),
             organs=organs,
             county=user.role == COMMITTEE,
             pillars=_figures(values, organs, county=user.role == COMMITTEE),
@@ -160,6 +168,7 @@ def section(request, key):
         "section_label": SECTION_LABELS[key],
         "items": [(label, url) for label, url in items if url != own],
         "documents": documents_for(request.user, key),
+        "coming": nav.COMING.get(key, []),
     })
 
 

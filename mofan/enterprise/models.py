@@ -1,12 +1,12 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from mofan.core.ledger.models import LedgerItem
-from mofan.core.masking import mask_phone
+from mofan.core.masking import mask_phone, validate_phone
 from mofan.core.scoping import DOMAIN_ROLES, WRITER_ROLES, Scope, ScopedModel
 
 from .money import yuan
@@ -20,7 +20,7 @@ class Enterprise(ScopedModel):
     industry = models.CharField("行业", max_length=60, blank=True)
     contact_name = models.CharField("联系人", max_length=40, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True,
-                             validators=[RegexValidator(r"^[0-9-]{7,20}$", "电话格式不正确")])
+                             validators=[validate_phone])
 
     scope = Scope(org="org")
 

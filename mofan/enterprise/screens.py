@@ -6,7 +6,7 @@ from mofan.core.excel import CellError, Column, Importer, RowError
 from mofan.core.ledger.importer import LedgerImporter, ledger_columns
 from mofan.core.ledger.views import DEADLINE, LedgerScreens
 from mofan.core.params import YearFilter
-from mofan.core.screens import Col, Screens
+from mofan.core.screens import Col, PhoneCol, Screens
 
 from .forms import raised_formset
 from .models import (
@@ -46,7 +46,7 @@ class EnterpriseScreens(Screens):
     search = ["name", "credit_code", "industry"]
     form_fields = ["name", "credit_code", "industry", "contact_name", "phone"]
     detail_fields = ["name", "credit_code", "industry", "contact_name",
-                     Col("phone_masked", "联系电话"), "org"]
+                     PhoneCol("phone", "联系电话"), "org"]
     select_related = ["org"]
     owned_by_user_org = True
     detail_template = "enterprise/enterprise_detail.html"

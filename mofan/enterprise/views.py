@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mofan.audit.services import record, snapshot
 from mofan.core.excel import xlsx_bytes, xlsx_response
+from mofan.core.params import year_nav
 from mofan.core.scoping import COMMITTEE
 from mofan.core.screens import DetailScreen, visible_or_404
 from mofan.core.views import requested_year
@@ -36,6 +37,7 @@ def cadence(request):
     return render(request, "enterprise/cadence.html", {
         "title": "调度·总结·考核一览", "committees": committees, "committee": committee,
         "grid": grid, "year": year, "today": timezone.localdate(),
+        "year_nav": year_nav(request, year),
     })
 
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from mofan.core.files import DOCUMENTS, GeneratedName, UploadCheck
-from mofan.core.masking import mask_phone
+from mofan.core.masking import mask_phone, validate_phone
 from mofan.core.scoping import COMMITTEE as COMMITTEE_ROLE
 from mofan.core.scoping import HEAD, ORG_ADMIN, Scope, ScopedModel, ScopedQuerySet
 
@@ -168,7 +168,7 @@ class Person(ScopedModel):
         "手机号",
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^1\d{10}$", "手机号应为 11 位数字，以 1 开头")],
+        validators=[validate_phone],
     )
     political_status = models.CharField(
         "政治面貌", max_length=20, choices=POLITICAL_CHOICES, default="masses"

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mofan.core.excel import CellError, Column, Importer
-from mofan.core.screens import Col, Screens
+from mofan.core.screens import Col, PhoneCol, Screens
 
 from .models import Campaign, GroupMember, Org, PartyOrg, Person, Responsibility
 
@@ -95,8 +95,9 @@ class PersonScreens(Screens):
     form_fields = ["name", "gender", "org", "position", "staff_no", "app_user_id", "phone",
                    "political_status", "branch", "joined_on", "left_on", "sort"]
     detail_fields = ["name", "gender", "org", "position", "staff_no", "app_user_id",
-                     Col("phone_masked", "手机号"), "political_status", "branch", "joined_on",
+                     PhoneCol("phone", "手机号"), "political_status", "branch", "joined_on",
                      "left_on"]
+    phone_people = ("pk",)  # one's own number
     select_related = ["org", "branch"]
     importer = PersonImporter
 

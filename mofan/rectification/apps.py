@@ -18,4 +18,5 @@ class RectificationConfig(AppConfig):
         nav.add_section("efficiency", "效能型", 30)
         nav.register("ledgers", "巡察整改", "rectification:problem_list", roles=admins)
         nav.register("efficiency", "巡察轮次", "rectification:inspectionround_list", roles=admins)
-        nav.register("efficiency", "制度台账", "rectification:rule_list", roles=admins)
+        # An organ's rules are for everyone in it to follow (Rule.scope.organ_reads).
+        nav.register("efficiency", "制度台账", "rectification:rule_list")

@@ -84,7 +84,7 @@ class Rule(ScopedModel):
     problems = models.ManyToManyField(Problem, verbose_name="对应整改问题", blank=True,
                                       related_name="rules")
 
-    scope = Scope(org="org")
+    scope = Scope(org="org", organ_reads=True)  # an organ's rules are for all in it to follow
 
     class Meta:
         ordering = ["-issued_on", "-id"]

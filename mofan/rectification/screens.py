@@ -70,4 +70,7 @@ class ProblemScreens(LedgerScreens):
 
     @classmethod
     def detail_extra(cls, obj, request):
-        return {"rules": obj.rules.all(), "next_rounds": obj.next_rounds.all()}
+        # Only rows the reader may open are linked: a next round assigned to another
+        # section is not his to open.
+        return {"rules": obj.rules.visible_to(request.user),
+                "next_rounds": obj.next_rounds.visible_to(request.user)}

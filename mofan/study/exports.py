@@ -57,8 +57,11 @@ def ledger_blocks(organ, year):
     # No data reads "—" in the document too, never "None" or a misleading 0.
     values = {k: indicators.display(v) for k, v in study_indicators(organ, year).items()}
     sessions = list(ledger_sessions(organ, year))
+    # The heading below counts every 第一议题 listed; the summary says how many of them
+    # opened their meeting, so "22次" and "（24次）" never read as a contradiction.
+    first_topics = sum(1 for s in sessions if s.kind == StudySession.FIRST_TOPIC)
     intro = (
-        f"{year}年，{organ.name}党组会议以第一议题开篇学习"
+        f"{year}年，{organ.name}党组会议学习第一议题{first_topics}次，其中以第一议题开篇"
         f"{values['study.first_topic_sessions']}次（第一议题覆盖率"
         f"{_percent(values['study.first_topic_coverage_rate'])}），组织党组中心组理论学习"
         f"{values['study.central_group_sessions']}次、专题研讨{values['study.seminars']}次、"
@@ -76,7 +79,10 @@ def ledger_blocks(organ, year):
         rows = [s for s in sessions if s.kind == kind]
         if not rows:
             continue
-        blocks.append(Block(f"{CN_NUM[n]}、{label}（{len(rows)}次）", level=1))
+        heading = f"{CN_NUM[n]}、{label}（{len(rows)}次"
+        if kind == StudySession.FIRST_TOPIC:
+            heading += f"，其中会议首项学习{sum(1 for s in rows if s.opens_with_study)}次"
+        blocks.append(Block(heading + "）", level=1))
         n += 1
         blocks.append(Table(
             ["序号", "日期", "党组织", "主题", "学习内容", "出勤"],
@@ -99,30 +105,34 @@ def ledger_docx(organ, year, today: dt.date | None = None) -> bytes:
                           signature=organ.name, date=signed)
 
 
+PLAN_LABELS = {"filed": "已报送", "draft": "草稿", "": "无"}
+GRID_HEADERS = ["党组织", "月份", "学习计划", "学习活动（次）", "主题党日（次）", "出勤率（%）",
+                "未点名（人次）", "缺项", "党组会议（次）", "首项为学习（次）"]
+
+
 def grid_xlsx(grid) -> bytes:
-    headers = ["党组织", *[f"{m}月" for m in grid.months], "报送计划", "学习活动", "主题党日",
-               "出勤率%"]
+    """One row per party organisation and month, numbers in number cells (sortable and
+    summable in Excel), a 全年 row per organisation, then the 党组会议 rows."""
     rows = []
     for row in grid.rows:
-        cells = []
         for c in row.cells:
             if c.future:
-                cells.append("")
                 continue
-            text = f"计划{'✓' if c.plan == 'filed' else '✗'} 活动{c.sessions}"
-            if not row.is_central_group:
-                text += f" 党日{c.theme_days}"
-            if c.rate is not None:
-                text += f" {c.rate}%"
-            if c.gaps:
-                text += "【" + "、".join(c.gaps) + "】"
-            cells.append(text)
-        rows.append([row.party_org.name, *cells, row.plans_filed, row.sessions, row.theme_days,
-                     row.rate if row.rate is not None else ""])
-    rows.append(["党组会议首项为学习", *[f"{m.opened_with_study}/{m.meetings}" if m.meetings else ""
-                                  for m in grid.meetings], "", "", "",
-                 grid.coverage_rate])
-    return xlsx_bytes("学习合规", headers, rows,
+            rows.append([row.party_org.name, c.month, PLAN_LABELS.get(c.plan, c.plan),
+                         c.sessions, None if row.is_central_group else c.theme_days, c.rate,
+                         c.untaken, "、".join(c.gaps), None, None])
+        rows.append([row.party_org.name, "全年", f"报送 {row.plans_filed} 个月", row.sessions,
+                     None if row.is_central_group else row.theme_days, row.rate, row.untaken,
+                     f"{row.gap_count} 个月有缺项" if row.gap_count else "", None, None])
+    for m in grid.meetings:
+        if m.meetings:
+            rows.append(["党组会议", m.month, None, None, None, None, None,
+                         "" if m.opened_with_study == m.meetings else "首项非学习",
+                         m.meetings, m.opened_with_study])
+    rows.append(["党组会议", "全年", None, None, None, None, None,
+                 f"第一议题覆盖率 {grid.coverage_rate}%" if grid.coverage_rate is not None else "",
+                 grid.meeting_total, grid.opened_with_study])
+    return xlsx_bytes("学习合规", GRID_HEADERS, rows,
                       title=f"{grid.organ.name}{grid.year}年学习型机关建设合规一览")
 
 

@@ -61,7 +61,7 @@ class UploadForm(forms.Form):
 
 
 class CopyLastMonthForm(forms.Form):
-    party_org = forms.ModelChoiceField(label="党组织", queryset=None,
+    party_org = forms.ModelChoiceField(label="党组织", queryset=None, empty_label="请选择",
                                        widget=forms.Select(attrs={"class": "form-select"}))
     month = forms.DateField(label="要制定计划的月份", input_formats=["%Y-%m", "%Y-%m-%d"],
                             widget=forms.DateInput(attrs={"type": "month", "class": "form-control"},

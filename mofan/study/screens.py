@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from mofan.core.excel import CellError, Column, Importer
-from mofan.core.params import YearFilter
+from mofan.core.params import YearFilter, reporting_year
 from mofan.core.scoping import WriteRefused
 from mofan.core.screens import Col, Screens
 from mofan.orgs.models import PartyOrg, Person
@@ -210,6 +210,10 @@ class MeetingScreens(Screens):
     form_fields = ["party_org", "title", "date", "place", "host"]
     select_related = ["party_org", "host"]
     detail_template = "study/meeting_detail.html"
+
+    @classmethod
+    def help_texts(cls):
+        return {"title": f"如：{reporting_year()}年第5次党组会议"}
 
     @classmethod
     def filterset_class(cls):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,7 +15,7 @@ from mofan.audit.services import record
 from mofan.core.excel import xlsx_response
 from mofan.core.files import download_response, file_response
 from mofan.core.gongwen import DOCX_TYPE
-from mofan.core.params import month_param
+from mofan.core.params import month_param, reporting_month, year_nav
 from mofan.core.scoping import COMMITTEE
 from mofan.core.screens import visible_or_404
 from mofan.core.views import organ_choice, organs_in_view, requested_year
@@ -58,6 +59,7 @@ def compliance(request):
         return xlsx_response(f"{organ.name}{year}年学习合规一览.xlsx", exports.grid_xlsx(grid))
     return render(request, "study/compliance.html", {
         "title": "学习合规一览", "grid": grid, "organ": organ, "organs": organs, "year": year,
+        "year_nav": year_nav(request, year),
     })
 
 
@@ -152,10 +154,15 @@ def file_download(request, pk):
     return file_response(f.file, f.original_name)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def file_delete(request, pk):
+    """GET asks (a page of its own, no JavaScript needed); POST deletes."""
     f = _editable(SessionFile, request, pk)
     session_pk, label = f.session_id, str(f)
+    if request.method == "GET":
+        return render(request, "core/confirm_delete.html", {
+            "title": "附件", "object": f,
+            "return_url": reverse("study:studysession_detail", args=[session_pk])})
     f.file.delete(save=False)
     f.delete()
     record("delete", object_type="study.sessionfile", object_id=str(pk), label=label)
@@ -247,7 +254,7 @@ def my_study(request):
     person = request.user.person
     if person is None:
         return render(request, "study/my_study.html", {"title": "我的学习", "person": None})
-    month = month_param(request, month_start(timezone.localdate()))
+    month = month_param(request, reporting_month())
     plan = None
     if person.branch_id:
         plan = (StudyPlan.objects.filter(party_org_id=person.branch_id, month=month)

@@ -26,7 +26,7 @@ class ScenicArea(ScopedModel):
     township = models.CharField("所在乡镇", max_length=40, blank=True)
     notes = models.TextField("备注", blank=True)
 
-    scope = Scope(org="org")
+    scope = Scope(org="org", organ_reads=True)  # the county's scenic areas, read by all
 
     class Meta:
         ordering = ["name", "id"]

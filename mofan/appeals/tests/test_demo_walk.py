@@ -57,7 +57,7 @@ def test_head_works_an_overdue_appeal_and_the_keeper_returns_then_closes_it(demo
     act(head, item, "submit", result="已协调演出方将结束时间提前到晚上九点。")
     assert "已退回" in act(keeper, item, "return", note="请附上与演出方的协调记录").content.decode()
     act(head, item, "submit", result="已附协调记录，演出时间调整到位。")
-    act(keeper, item, "close", note="同意销号")
+    act(keeper, item, "close", note="同意销号", confirmed="1")
     item.refresh_from_db()
     assert item.state == ledger.CLOSED and item.return_count == 1
 

@@ -95,7 +95,8 @@ WORKFLOW.update((s.key, s) for s in [
     _step("submit", engine.do_submit, form=submit_form, template="ledger/steps/submit.html",
           note_label=None),
     _step("return", engine.do_return, note_label="退回理由", note_arg="reason"),
-    _step("close", engine.do_close, quick=True),
+    _step("close", engine.do_close, quick=True,
+          confirm="销号后事项办结，只能由台账管理员“重办”重新打开。确定销号吗？"),
     _step("reopen", engine.do_reopen, note_label="重办理由", note_arg="reason"),
     _step("urge", engine.do_urge),
 ])

@@ -45,6 +45,9 @@ class Step:
     note_label: str | None = "说明"  # the label of the note field; None: no note
     note_arg: str = "note"  # the ``do`` argument the note is passed as
     quick: bool = False  # one click with an optional note, shown open (签收, 销号)
+    # Asked on a page of its own before the step happens (销号 cannot be undone but by
+    # 重办): a plain form, so it works without JavaScript too.
+    confirm: str = ""
     context: Callable = no_context
 
     def run(self, item, request, actor):

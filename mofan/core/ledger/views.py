@@ -206,6 +206,13 @@ def act(request, pk, screens):
     with contextlib.suppress(ValueError):  # the version the user saw: compare-and-swap
         obj.version = int(request.POST.get("version", obj.version))
     step = registry.ledger_of(obj).actions.get(request.POST.get("action", ""))
+    if step is not None and step.confirm and request.POST.get("confirmed") != "1" \
+            and not step.refusal(obj, request.user):
+        return render(request, "ledger/confirm.html", {
+            "title": step.label, "item": obj, "step": step, "url_act": request.path,
+            "note": request.POST.get("note", ""), "version": obj.version,
+            "url_back": reverse(f"{request.resolver_match.namespace}:{screens.name()}_detail",
+                                args=[obj.pk])})
     try:
         if step is None:
             raise LedgerError("未知的操作")

@@ -93,7 +93,8 @@ def test_two_keepers_closing_one_item_at_once_one_wins_the_other_is_told(
     second = make_user("admin2", ORG_ADMIN, world.organ)
     cookies = [session_cookie(world.users["admin"]), session_cookie(second)]
     url = f"/tasks/items/{submitted_task.pk}/act/"
-    form = {"action": "close", "version": submitted_task.version, "note": "同意销号"}
+    form = {"action": "close", "version": submitted_task.version, "note": "同意销号",
+            "confirmed": "1"}
     results = at_once([lambda c=c: request(live_server.url, "POST", url, c, form)
                        for c in cookies])
     assert [r[0] for r in results] == [302, 302], [r[2][:300] for r in results]

@@ -101,3 +101,13 @@ def test_confirm_without_a_dry_run_is_refused(world):
 def test_member_cannot_import(world):
     response = world.client("member").post(URL, {"file": sheet(GOOD)})
     assert response.status_code == 403
+
+
+def test_an_imported_seven_digit_phone_is_refused_a_landline_with_area_code_kept(world):
+    rows = [["周一", "男", "办公室", "", "", "8123456", "群众", "", ""],
+            ["吴二", "女", "办公室", "", "", "0797-8123456", "群众", "", ""]]
+    response = world.client("admin").post(URL, {"file": sheet(rows)})
+    page = response.content.decode()
+    assert response.status_code == 422 and "11 位手机号" in page
+    response = world.client("admin").post(URL, {"file": sheet(rows[1:])})
+    assert response.status_code == 200

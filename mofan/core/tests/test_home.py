@@ -33,10 +33,10 @@ def test_a_rate_without_data_shows_a_dash_not_zero_on_home(world):
 
 
 def test_a_bad_year_falls_back_to_the_default(world):
-    from mofan.core.views import default_year
+    from mofan.core.params import reporting_year
 
     response = world.client("admin").get("/?year=abc")
-    assert response.status_code == 200 and response.context["year"] == default_year()
+    assert response.status_code == 200 and response.context["year"] == reporting_year()
 
 
 def test_home_query_count_does_not_grow_with_organs(world):

@@ -134,9 +134,9 @@ def test_the_new_button_is_shown_only_to_those_who_may_register(world):
     assert world.client("committee").get("/appeals/items/new/").status_code == 403
 
 
-def test_contact_is_masked_in_the_detail(world):
-    item = appeal(world)
-    page = world.client("admin").get(f"/appeals/items/{item.pk}/").content.decode()
+def test_contact_is_masked_in_the_detail_for_whom_need_not_call(world):
+    item = appeal(world)  # the organ's administrator sees it in full (appeals/test_phone.py)
+    page = world.client("committee").get(f"/appeals/items/{item.pk}/").content.decode()
     assert "139****5678" in page and "13912345678" not in page
 
 
@@ -371,3 +371,30 @@ def test_todo_query_count_does_not_grow_with_items(world):
     small = list_queries(client, "/ledger/todo/")
     many(world, 90)
     assert list_queries(client, "/ledger/todo/") == small
+
+
+def test_closing_asks_for_confirmation_first_and_closes_only_when_confirmed(world):
+    item = appeal(world)
+    admin, head = world.users["admin"], world.users["head"]
+    ledger.do_assign(item, actor=admin, owner=world.head_person)
+    ledger.do_accept(item, actor=head)
+    ledger.do_submit(item, actor=head, result="已办结")
+    client = world.client("admin")
+    form = {"action": "close", "version": item.version, "note": "同意"}
+    page = client.post(f"/appeals/items/{item.pk}/act/", form)
+    assert page.status_code == 200 and "确定销号吗" in page.content.decode()
+    assert 'name="confirmed" value="1"' in page.content.decode()
+    item.refresh_from_db()
+    assert item.state == ledger.SUBMITTED  # nothing happened yet
+    client.post(f"/appeals/items/{item.pk}/act/", {**form, "confirmed": "1"})
+    item.refresh_from_db()
+    assert item.state == ledger.CLOSED
+
+
+def test_a_refused_close_is_not_offered_a_confirmation(world):
+    item = appeal(world)
+    ledger.do_assign(item, actor=world.users["admin"], owner=world.head_person)
+    response = world.client("head").post(f"/appeals/items/{item.pk}/act/", {
+        "action": "close", "version": item.version}, follow=True)
+    assert "确定销号吗" not in response.content.decode()
+    assert "只有台账管理员" in response.content.decode()

@@ -36,7 +36,7 @@ def test_a_ledger_defined_in_test_code_runs_register_to_close_and_its_own_step(w
     act(admin, errand.pk, "assign", owner=world.head_person.pk)
     act(head, errand.pk, "accept")
     act(head, errand.pk, "submit", result="已送达，档案馆签收")
-    act(admin, errand.pk, "close", note="同意销号")
+    act(admin, errand.pk, "close", note="同意销号", confirmed="1")
     act(admin, errand.pk, "inspect", inspector="王馆长")
     errand.refresh_from_db()
     assert errand.state == ledger.CLOSED and errand.inspected_by == "王馆长"

@@ -102,7 +102,12 @@ def test_the_grid_exports_to_excel(world):
     response = world.client("admin").get("/study/?year=2025&export=xlsx")
     ws = load_workbook(BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[1][0] == "党组织" and rows[1][3] == "3月"
-    branch_row = next(r for r in rows if r[0] == "机关第一党支部")
-    assert branch_row[3].startswith("计划✓ 活动2 党日1")
-    assert "无计划" in branch_row[4]
+    assert rows[1][:6] == ("党组织", "月份", "学习计划", "学习活动（次）", "主题党日（次）",
+                           "出勤率（%）")
+    march = next(r for r in rows if r[0] == "机关第一党支部" and r[1] == 3)
+    assert march[2:5] == ("已报送", 2, 1)  # numbers in number cells, not "计划✓ 活动2"
+    assert isinstance(march[5], float | int) or march[5] is None
+    april = next(r for r in rows if r[0] == "机关第一党支部" and r[1] == 4)
+    assert april[2] == "无" and "无计划" in april[7]
+    year = next(r for r in rows if r[0] == "机关第一党支部" and r[1] == "全年")
+    assert year[3] == sum(r[3] for r in rows if r[0] == "机关第一党支部" and r[1] != "全年")

@@ -58,7 +58,7 @@ def test_the_word_ledger_lists_every_session_and_nothing_of_another_organ(world)
     _ledger_world(world)
     f.session(world, party_org=world.other.partyorg_set.get(), theme="发改局的学习")
     text = "".join(_document(ledger_docx(world.organ, 2025, dt.date(2025, 12, 31))).itertext())
-    for expected in ("一、第一议题（1次）", "八扬八治作风建设", "授课人：王股长（领导干部）",
+    for expected in ("一、第一议题（1次，其中会议首项学习", "八扬八治作风建设", "授课人：王股长（领导干部）",
                      "“示例事件”史迹陈列馆", "支部集中学习1次", "2/2"):
         assert expected in text, expected
     assert "发改局的学习" not in text
@@ -139,7 +139,7 @@ def test_the_word_ledger_of_an_organ_without_study_records_says_dash_not_none(wo
 
     intro = ledger_blocks(world.other, 2025)[0].text
     assert "None" not in intro
-    assert "第一议题开篇学习—次（第一议题覆盖率—）" in intro
+    assert "学习第一议题0次，其中以第一议题开篇—次（第一议题覆盖率—）" in intro
 
 
 def test_the_word_ledger_says_no_roll_was_taken_rather_than_a_rate(world):
@@ -148,3 +148,15 @@ def test_the_word_ledger_says_no_roll_was_taken_rather_than_a_rate(world):
     assert "学习活动尚无点名记录" in text and "出勤率0" not in text
     assert "第一议题覆盖率—" in text  # no 党组会议 this year: no rate, not 0 %
     assert "未点名" in text
+
+
+def test_the_word_ledger_summary_and_heading_count_first_topics_alike(world):
+    _ledger_world(world)
+    from mofan.study.exports import ledger_blocks
+
+    blocks = ledger_blocks(world.organ, 2025)
+    heading = next(b.text for b in blocks if getattr(b, "text", "").startswith("一、第一议题"))
+    listed = int(heading.split("（")[1].split("次")[0])
+    assert f"学习第一议题{listed}次" in blocks[0].text
+    opened = heading.split("其中会议首项学习")[1].split("次")[0]
+    assert f"其中以第一议题开篇{opened}次" in blocks[0].text

@@ -84,7 +84,7 @@ def test_the_demo_grid_and_the_word_ledger_agree_with_the_indicators(demo):
                     ("文化事业单位党支部", 7, "无计划")}
     xml = zipfile.ZipFile(io.BytesIO(ledger_docx(organ, YEAR))).read("word/document.xml")
     text = "".join(etree.fromstring(xml).itertext())
-    assert f"第一议题开篇学习{values['study.first_topic_sessions']}次" in text
+    assert f"其中以第一议题开篇{values['study.first_topic_sessions']}次" in text
     assert f"主题党日{values['study.theme_days']}次" in text
     assert f"{values['study.red_education_people']}人次" in text
 

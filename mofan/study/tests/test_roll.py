@@ -303,3 +303,17 @@ def test_the_session_list_shows_a_partly_taken_roll_with_how_many_are_left(world
     page = world.client("admin").get("/study/sessions/").content.decode()
     assert "1/1（另1人未点名）" in page
     assert "无名单" in page
+
+
+def test_deleting_an_attachment_asks_first_on_a_page_and_deletes_only_on_post(world):
+    from mofan.study.models import SessionFile
+    from mofan.study.tests.factories import session_file
+
+    f = session_file(world)
+    client = world.client("admin")
+    page = client.get(f"/study/files/{f.pk}/delete/")
+    assert page.status_code == 200 and "确认删除" in page.content.decode()
+    assert world.client("outsider").get(f"/study/files/{f.pk}/delete/").status_code == 404
+    assert SessionFile.objects.filter(pk=f.pk).exists()
+    client.post(f"/study/files/{f.pk}/delete/")
+    assert not SessionFile.objects.filter(pk=f.pk).exists()

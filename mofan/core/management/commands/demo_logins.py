@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from mofan.accounts.demo import DEMO_LOGINS, issue_passwords
+from mofan.core.params import reporting_year
+from mofan.orgs.models import Campaign
 
 
 class Command(BaseCommand):
@@ -16,3 +18,8 @@ class Command(BaseCommand):
         for user, password in issued:
             self.stdout.write(f"  {user.username:<16}{password:<20}{DEMO_LOGINS.get(user.username, '')}")
         self.stdout.write("")
+        demo_year = Campaign.objects.order_by("-year").values_list("year", flat=True).first()
+        if demo_year and demo_year != reporting_year():
+            self.stdout.write(
+                f"※ 演示数据为 {demo_year} 年度，页面默认打开报告年度 {reporting_year()} 年：点页面上的"
+                f"“‹ {demo_year} 年”查看演示数据，或以 MOFAN_REPORTING_YEAR={demo_year} 启动。\n")
