@@ -22,14 +22,16 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v 0 && echo "数据库已就绪。"
 	$(BIN)/python manage.py load_demo --if-empty
-	$(BIN)/python manage.py demo_logins
-	@echo "mofan 已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
 	$(BIN)/python manage.py requeue_imports
+	@# Pages open on the demo's (complete, past) year unless MOFAN_REPORTING_YEAR is set.
 	@# The background worker (django-tasks, database backend) runs beside the web server
 	@# and stops with it.
-	$(BIN)/python manage.py db_worker --interval 1 & WORKER=$$!; \
-	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
+	export MOFAN_REPORTING_YEAR=$${MOFAN_REPORTING_YEAR:-$$($(BIN)/python manage.py demo_logins --print-year)}; \
+	  $(BIN)/python manage.py demo_logins && \
+	  echo "mofan 已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）" && \
+	  { $(BIN)/python manage.py db_worker --interval 1 & WORKER=$$!; \
+	    trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	    $(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload; }
 
 ## make test: install, lint, run the whole suite (SQLite unless DATABASE_URL is set)
 test: $(STAMP)

@@ -102,6 +102,7 @@ def test_printed_demo_logins_work_and_must_be_changed(db):
     import re
 
     from mofan.accounts.models import User
+    from mofan.orgs.models import Campaign
 
     call_command("load_demo", stdout=StringIO())
     out = StringIO()
@@ -112,6 +113,18 @@ def test_printed_demo_logins_work_and_must_be_changed(db):
     for username, password in printed.items():
         user = User.objects.get(username=username)
         assert user.check_password(password) and user.must_change_password
+
+    # make demo opens the pages on the demo's year: it asks for it without issuing passwords.
+    year = StringIO()
+    call_command("demo_logins", "--print-year", stdout=year)
+    assert year.getvalue().strip() == str(Campaign.objects.latest("year").year)
+    assert all(User.objects.get(username=u).check_password(p) for u, p in printed.items())
+
+
+def test_print_year_on_an_empty_database_prints_nothing(db):
+    out = StringIO()
+    call_command("demo_logins", "--print-year", stdout=out)
+    assert out.getvalue().strip() == ""
 
 
 def test_init_committee_creates_the_first_committee_once_and_audits_it(db):
