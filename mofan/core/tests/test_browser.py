@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 import shutil
 from io import BytesIO
 
@@ -126,10 +127,16 @@ def test_head_accepts_and_submits_an_appeal_without_reloading_the_page(
     expect(page.locator("#ledger-state")).to_contain_text("办理中")
     assert page.evaluate("window.stillHere") is True
     expect(page.locator("#timeline")).to_contain_text("签收")
+    # Open the step's form only once htmx has settled the previous swap, and fill it once
+    # Bootstrap has finished showing it (under load either can lag the click).
+    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     page.click("#action-submit > .card-body > button")
+    expect(page.locator("#form-submit")).to_have_class(re.compile(r"\bshow\b"))
     page.fill("#form-submit textarea[name=result]", "已修复")
-    page.click("#form-submit button[type=submit]")
-    expect(page.locator("#ledger-state")).to_contain_text("申请销号")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("#form-submit button[type=submit]")
+    assert posted.value.status < 400, posted.value.status
+    expect(page.locator("#ledger-state")).to_contain_text("申请销号", timeout=30_000)
     expect(page.locator(".alert-success")).to_contain_text("已")
     assert page.console_errors == []
     from django.db import connections
