@@ -11,23 +11,12 @@ rendering) and its query count. Not a test: run it by hand.
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="mofan-bench-")
-os.environ.setdefault("MOFAN_VAR_DIR", TMP)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
+from _setup import setup_django, timed  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from io import StringIO  # noqa: E402
 
@@ -36,15 +25,6 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 YEAR = 2025
-
-
-def timed(fn, runs):
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return times
 
 
 def line(name, times):

@@ -14,24 +14,13 @@ times; the median and spread beside a floor measured in the same run, and the ra
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 from io import BytesIO, StringIO
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="mofan-bench-")
-os.environ.setdefault("MOFAN_VAR_DIR", TMP)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
+from _setup import setup_django, timed  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -39,15 +28,6 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from docx import Document  # noqa: E402
 
 YEAR = 2025
-
-
-def runs(fn, n):
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return times
 
 
 def spread(times):
@@ -112,11 +92,11 @@ def main():
         doc.add_paragraph(summary.signature)
         doc.save(BytesIO())
 
-    floor_times = runs(floor, n)
-    line("summary .docx (正式版)", runs(ours, n), floor_times)
-    line("summary .docx (公开版, masked)", runs(ours_public, n), floor_times)
-    line("  of which: fill from records", runs(fill, n), floor_times)
-    line("  of which: GB/T 9704 layout", runs(layout, n), floor_times)
+    floor_times = timed(floor, n)
+    line("summary .docx (正式版)", timed(ours, n), floor_times)
+    line("summary .docx (公开版, masked)", timed(ours_public, n), floor_times)
+    line("  of which: fill from records", timed(fill, n), floor_times)
+    line("  of which: GB/T 9704 layout", timed(layout, n), floor_times)
     line("floor: bare python-docx, same text", floor_times)
 
 
