@@ -2,15 +2,19 @@
 
 The rows are dumped with Django's serializers inside one REPEATABLE READ transaction on
 PostgreSQL (SQLite serialises readers against writers anyway), so the file is a snapshot.
+A county year is millions of rows (punches, 日统计): each table is streamed in chunks into
+its own JSON-lines member and restored in chunks with bulk inserts, so memory stays
+bounded whatever the size. Backups of the first format (one data.json) still restore.
 A backup holds every account and record: it is written 0600 in a 0700 folder. The audit
 key is not in it (it lives outside the database), so a restore verifies only with the key
 the rows were written with.
 """
 
+import io
 import json
 import os
 import zipfile
-from io import StringIO
+from itertools import islice
 from pathlib import Path
 
 from django.apps import apps
@@ -18,12 +22,14 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
 from mofan.audit.chain import LEGACY, seal_legacy_rows
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: every row in one data.json; 2: data/<app.model>.jsonl per table
+CHUNK = 2000  # rows read, serialised and inserted at a time
 # Derived or transient tables are not backed up.
 EXCLUDED = {"contenttypes", "sessions", "auth.permission", "accounts.loginattempt"}
 
@@ -56,26 +62,42 @@ def _open_private(path: Path):
     return os.fdopen(fd, "wb")
 
 
-def write_backup(path: Path) -> dict:
+def _chunks(iterable, size=CHUNK):
+    it = iter(iterable)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def write_backup(path: Path, progress=None) -> dict:
+    """``progress(label, rows)`` is told each table as it is written."""
     media = Path(settings.MEDIA_ROOT)
     # Inside an outer transaction (tests) the snapshot is that transaction's own.
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cur:
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        counts, out = {}, StringIO()
-        objects = []
-        for model in _models():
-            rows = list(model._default_manager.order_by("pk"))
-            counts[model._meta.label_lower] = len(rows)
-            objects.extend(rows)
-        serializers.serialize("json", objects, stream=out)
-    manifest = {"format": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
-                "database": connection.vendor, "counts": counts}
+    counts = {}
     with _open_private(Path(path)) as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+        with transaction.atomic():
+            if connection.vendor == "postgresql" and outermost:
+                with connection.cursor() as cur:
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            for model in _models():
+                label = model._meta.label_lower
+                m2m = [f.name for f in model._meta.many_to_many
+                       if f.remote_field.through._meta.auto_created]
+                rows = (model._default_manager.order_by("pk").prefetch_related(*m2m)
+                        .iterator(chunk_size=CHUNK))
+                n = 0
+                with zf.open(f"data/{label}.jsonl", "w") as member:
+                    for chunk in _chunks(rows):
+                        lines = [json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False)
+                                 for obj in serializers.serialize("python", chunk)]
+                        member.write(("\n".join(lines) + "\n").encode())
+                        n += len(chunk)
+                counts[label] = n
+                if progress:
+                    progress(label, n)
+        manifest = {"format": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
+                    "database": connection.vendor, "counts": counts}
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-        zf.writestr("data.json", out.getvalue())
         if media.exists():
             for f in sorted(media.rglob("*")):
                 if f.is_file():
@@ -91,26 +113,37 @@ def database_is_empty() -> bool:
     return not any(m._default_manager.exists() for m in _models())
 
 
-def read_backup(path: Path) -> dict:
+def read_backup(path: Path, progress=None) -> dict:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, FileNotFoundError) as exc:
         raise RestoreError(f"{path} 不是 mofan 备份文件") from exc
     with zf:
         names = set(zf.namelist())
-        if not {"manifest.json", "data.json"} <= names:
-            raise RestoreError(f"{path} 不是 mofan 备份文件（缺少 manifest.json 或 data.json）")
+        if "manifest.json" not in names:
+            raise RestoreError(f"{path} 不是 mofan 备份文件（缺少 manifest.json）")
         manifest = json.loads(zf.read("manifest.json"))
-        if manifest.get("format") != FORMAT_VERSION:
-            raise RestoreError(f"备份格式版本 {manifest.get('format')} 与本系统不符")
+        version = manifest.get("format")
+        if version not in (1, FORMAT_VERSION):
+            raise RestoreError(f"备份格式版本 {version} 与本系统不符")
+        if version == 1 and "data.json" not in names:
+            raise RestoreError(f"{path} 不是 mofan 备份文件（缺少 data.json）")
         if not database_is_empty():
             raise RestoreError("目标数据库不是空库；恢复只能写入空数据库，以免覆盖现有数据")
-        data = _compatible(json.loads(zf.read("data.json")))
         with transaction.atomic():
             # Rows arrive in model order, not dependency order: check keys once at the end.
             with connection.constraint_checks_disabled():
-                for obj in serializers.deserialize("python", data):
-                    obj.save()
+                if version == 1:
+                    for chunk in _chunks(json.loads(zf.read("data.json"))):
+                        _insert(chunk)
+                else:
+                    for label in manifest["counts"]:
+                        with zf.open(f"data/{label}.jsonl") as member:
+                            lines = io.TextIOWrapper(member, encoding="utf-8")
+                            for chunk in _chunks(json.loads(line) for line in lines):
+                                _insert(chunk)
+                        if progress:
+                            progress(label, manifest["counts"][label])
             connection.check_constraints()
             _reset_sequences()
             # A backup from before the keyed audit chain: seal its unkeyed rows, as the
@@ -125,6 +158,24 @@ def read_backup(path: Path) -> dict:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(zf.read(name))
     return manifest
+
+
+def _insert(chunk: list) -> None:
+    """Serialised rows (several models possible) as bulk inserts, keys as they were; then
+    the rows of their many-to-many fields. Like loaddata's raw save, no model's save()
+    or signals run: the rows are restored, not created anew."""
+    by_model, links = {}, {}
+    for obj in serializers.deserialize("python", _compatible(chunk)):
+        model = type(obj.object)
+        by_model.setdefault(model, []).append(obj.object)
+        for name, targets in (obj.m2m_data or {}).items():
+            m2m = model._meta.get_field(name)
+            through = m2m.remote_field.through
+            src, dst = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+            links.setdefault(through, []).extend(
+                through(**{src: obj.object.pk, dst: t}) for t in targets)
+    for model, objects in (by_model | links).items():
+        model._base_manager.bulk_create(objects, batch_size=500)
 
 
 def _compatible(objects: list) -> list:

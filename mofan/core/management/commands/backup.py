@@ -22,7 +22,7 @@ class Command(BaseCommand):
             path = Path(output)
         else:
             path = backup_folder() / f"mofan-{timezone.localtime():%Y%m%d-%H%M%S}.zip"
-        manifest = write_backup(path)
+        manifest = write_backup(path, progress=table_progress(self, options["verbosity"]))
         rows = sum(manifest["counts"].values())
         record("backup", object_type="core.backup", label=f"备份 {rows} 行到 {path.name}")
         self.stdout.write(self.style.SUCCESS(f"已备份 {rows} 行数据到 {path}"))
@@ -33,6 +33,15 @@ class Command(BaseCommand):
                        label=f"按保留期 {keep_days} 天删除旧备份 {len(removed)} 个",
                        before={"files": removed})
             self.stdout.write(f"保留期 {keep_days} 天：删除旧备份 {len(removed)} 个")
+
+
+def table_progress(command, verbosity):
+    """Each table as it is done: every table at -v 2, the big ones (a county year's punches
+    take a while) at the default verbosity."""
+    def progress(label, rows):
+        if rows and (verbosity >= 2 or (verbosity == 1 and rows >= 10_000)):
+            command.stdout.write(f"  · {label}：{rows} 行")
+    return progress
 
 
 BACKUP_NAME = re.compile(r"^mofan-\d{8}-\d{6}\.zip$")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mofan.audit.anchors import read_anchors, write_anchor
 from mofan.audit.services import record, verify_chain
 from mofan.core.backup import RestoreError, migrate_quietly, read_backup
+from mofan.core.management.commands.backup import table_progress
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         migrate_quietly()
         try:
-            manifest = read_backup(Path(path))
+            manifest = read_backup(Path(path), progress=table_progress(self, options["verbosity"]))
         except RestoreError as exc:
             raise CommandError(str(exc)) from exc
         ok, row_id, reason, checked = verify_chain()
