@@ -5,7 +5,7 @@ from functools import partial
 from django.db.models import Count, Q
 
 from mofan.core import indicators
-from mofan.core.indicators import count_per_organ, per_organ, rate
+from mofan.core.indicators import count_per_organ, rate
 
 from .models import Bulletin, DayStat, Explanation, MonthCase, SpotCheck
 
@@ -18,12 +18,28 @@ def _stats(period):
     return DayStat.objects.filter(date__range=(period.start, period.end))
 
 
+def _day_counts(organ_ids, period) -> dict:
+    """{organ_id: row of counts}: the rate and the five anomaly counts read one grouped
+    query together (a county year is a million person-days), on the organ column the
+    日统计 rows carry and their (organ, date) index, without joining the org table."""
+    ids = tuple(organ_ids)
+
+    def compute():
+        counts = {s: Count("pk", filter=Q(status=s)) for s in DayStat.ANOMALIES}
+        rows = (_stats(period).filter(organ__in=ids).values("organ")
+                .annotate(n_due=Count("pk", filter=Q(due=True)),
+                          present=Count("pk", filter=Q(due=True, attended=True)), **counts)
+                .order_by())
+        return {r["organ"]: r for r in rows}
+
+    return indicators.shared(("attendance.day_counts", ids, period), compute)
+
+
 @indicator("attendance.rate", "考勤出勤率", "%",
            sources=lambda organ, period: _stats(period).filter(organ=organ, due=True))
 def attendance_rate(organ_ids, period):
-    return per_organ(_stats(period).filter(due=True), organ_ids,
-                     lambda r: rate(r["present"], r["n_due"]),
-                     n_due=Count("id"), present=Count("id", filter=Q(attended=True)))
+    return {organ: rate(r["present"], r["n_due"])
+            for organ, r in _day_counts(organ_ids, period).items()}
 
 
 def _status_indicator(key, label, status):
@@ -31,7 +47,7 @@ def _status_indicator(key, label, status):
         return _stats(period).filter(organ=organ, status=status)
 
     def compute(organ_ids, period):
-        return count_per_organ(_stats(period).filter(status=status), organ_ids)
+        return {organ: r[status] for organ, r in _day_counts(organ_ids, period).items()}
 
     compute.__name__ = key.replace(".", "_")
     indicator(key, label, "人次", sources=sources)(compute)
