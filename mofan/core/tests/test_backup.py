@@ -211,3 +211,19 @@ def test_a_backup_streams_tables_in_chunks_and_restores_rows_and_links_identical
     assert after == before
     assert set(PartyOrg.objects.get(pk=group.pk).members.values_list("pk", flat=True)) == {
         p.pk for p in people[:7]}
+
+
+def test_a_restore_keeps_the_stored_timestamps_of_auto_now_fields(transactional_db, world,
+                                                                 tmp_path):
+    """A restore writes the rows as they were: a 提交时间 or 修改时间 set automatically when
+    the row was made keeps its old value, not the moment of the restore."""
+    from mofan.accounts.models import PasswordHistory
+
+    old = parse_datetime("2020-05-04T03:02:01+00:00")
+    row = PasswordHistory.objects.create(user=world.users["admin"], password="x")
+    PasswordHistory.objects.filter(pk=row.pk).update(created_at=old)
+    target = tmp_path / "b.zip"
+    call_command("backup", "--output", str(target), stdout=StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(target), stdout=StringIO())
+    assert PasswordHistory.objects.get(pk=row.pk).created_at == old
