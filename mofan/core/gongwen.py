@@ -16,20 +16,29 @@ and :class:`Table` tables, an optional signature and date. Layout values:
 East-Asian fonts are written to ``w:rFonts/@w:eastAsia``; ``run.font.name`` alone would
 only set the Latin slots. Every paragraph carries its formatting directly so WPS and
 Word render it the same regardless of their default templates.
+
+How it is written (issue 13: python-docx spent ~2.6 ms per table row in its schema-order
+inserts and cell lookups): everything but the body — styles, settings, footers, the
+section — is the same for every document, so it is built once per process with
+python-docx (:func:`_skeleton`). Each call only writes the body as XML text, from
+property fragments serialized once from the same element helpers (``_ppr``, ``_rpr``)
+and escaped text, then zips the parts: the cost of writing the same XML by hand.
 """
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from docx import Document
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Twips
+from lxml import etree
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -115,26 +124,67 @@ def render_gongwen(
     starting two characters right of the name's first character; when the date is too long
     for that, the date sits two characters in and the name moves left.
     """
-    doc = Document()
-    _setup_package(doc)
-    _setup_section(doc)
-
+    body: list[str] = []  # the body's XML, in pieces joined once
     if title:
-        _add_title(doc, title)
-        _add_blank(doc)
+        _add_title(body, title)
+        _add_blank(body)
     for block in blocks:
         if isinstance(block, Table):
-            _add_table(doc, block)
+            _add_table(body, block)
         elif isinstance(block, Block):
-            _add_block(doc, block, level3_bold=level3_bold)
+            _add_block(body, block, level3_bold=level3_bold)
         else:
             raise TypeError(f"unsupported block: {block!r}")
     if signature or date:
-        _add_blank(doc)
-        _add_signature(doc, signature, format_cn_date(date) if date else "")
+        _add_blank(body)
+        _add_signature(body, signature, format_cn_date(date) if date else "")
+    return _package(body)
 
+
+# -- the package, built once ------------------------------------------------------------
+
+DOCUMENT_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
+# The skeleton's creation time, replaced by the time of each document.
+_PLACEHOLDER_TIME = dt.datetime(2000, 1, 1)
+_PLACEHOLDER_STAMP = b"2000-01-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class _Skeleton:
+    parts: tuple[tuple[str, bytes], ...]  # in python-docx's order
+    head: bytes  # document.xml up to and including <w:body>
+    tail: bytes  # the section properties and the closing tags
+
+
+@functools.cache
+def _skeleton() -> _Skeleton:
+    """The parts every document shares, from a python-docx document with an empty body."""
+    doc = Document()
+    _setup_package(doc)
+    _setup_section(doc)
     buf = BytesIO()
     doc.save(buf)
+    with ZipFile(buf) as package:
+        parts = tuple((name, package.read(name)) for name in package.namelist())
+    head, sep, tail = dict(parts)[DOCUMENT_PART].partition(b"<w:body>")
+    if not sep or not tail.startswith(b"<w:sectPr"):
+        raise RuntimeError("python-docx's template body is not empty")
+    if dict(parts)[CORE_PART].count(_PLACEHOLDER_STAMP) != 2:
+        raise RuntimeError("core.xml does not hold the placeholder creation time")
+    return _Skeleton(parts, head + sep, tail)
+
+
+def _package(body: list[str]) -> bytes:
+    skeleton = _skeleton()
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    buf = BytesIO()
+    with ZipFile(buf, "w", ZIP_DEFLATED) as package:
+        for name, blob in skeleton.parts:
+            if name == DOCUMENT_PART:
+                blob = skeleton.head + "".join(body).encode("utf-8") + skeleton.tail
+            elif name == CORE_PART:
+                blob = blob.replace(_PLACEHOLDER_STAMP, stamp)
+            package.writestr(name, blob)
     return buf.getvalue()
 
 
@@ -158,8 +208,7 @@ def _setup_package(doc) -> None:
     ):
         setattr(props, name, "")
     props.revision = 1
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    props.created = props.modified = now
+    props.created = props.modified = _PLACEHOLDER_TIME
     # python-docx's template leftovers: the thumbnail of an empty Mac Word page, app.xml
     # ("Microsoft Macintosh Word", Normal.dotm), a customXml bibliography part and Word
     # 2010's stylesWithEffects. A part no relationship reaches is not saved.
@@ -257,47 +306,36 @@ def _page_number(paragraph, *, jc: str, left: int = 0, right: int = 0) -> None:
 # -- paragraphs ------------------------------------------------------------------------
 
 
-def _add_title(doc, title: str) -> None:
-    p = doc.add_paragraph()._p
-    p.append(_ppr(jc="center"))
-    lines = _clean(title).split("\n")
-    for i, line in enumerate(lines):
-        r = _el("w:r")
-        r.append(_rpr(FONT_TITLE, SIZE_2))
-        if i:
-            r.append(_el("w:br"))
-        r.append(_text(line))
-        p.append(r)
+def _add_title(body: list[str], title: str) -> None:
+    body.append("<w:p>" + _ppr_xml(jc="center"))
+    _add_runs(body, _clean(title), _rpr_xml(FONT_TITLE, SIZE_2))
+    body.append("</w:p>")
 
 
-def _add_blank(doc) -> None:
-    p = doc.add_paragraph()._p
-    p.append(_ppr(jc="both"))
+def _add_blank(body: list[str]) -> None:
+    body.append("<w:p>" + _ppr_xml(jc="both") + "</w:p>")
 
 
-def _add_block(doc, block: Block, *, level3_bold: bool) -> None:
+def _add_block(body: list[str], block: Block, *, level3_bold: bool) -> None:
     if block.level not in _LEVEL_FONTS:
         raise ValueError(f"unsupported block level: {block.level}")
-    p = doc.add_paragraph()._p
-    p.append(_ppr(jc="both", first_line_chars=200))
+    body.append("<w:p>" + _ppr_xml(jc="both", first_line_chars=200))
     bold = level3_bold and block.level == 3
-    _append_runs(p, _clean(block.text), _LEVEL_FONTS[block.level], bold=bold)
+    font = _LEVEL_FONTS[block.level]
+    _add_runs(body, _clean(block.text), _rpr_xml(font, SIZE_3, bold=bold, condense=True))
     if block.tail:
-        _append_runs(p, _clean(block.tail), FONT_FANGSONG)
+        _add_runs(body, _clean(block.tail), _rpr_xml(FONT_FANGSONG, SIZE_3, condense=True))
+    body.append("</w:p>")
 
 
-def _append_runs(p, text: str, font: str, *, bold: bool = False) -> None:
-    # A "\n" inside a block becomes a line break, not a new paragraph.
+def _add_runs(body: list[str], text: str, rpr: str) -> None:
+    # A "\n" inside a block or cell becomes a line break, not a new paragraph.
     for i, part in enumerate(text.split("\n")):
-        r = _el("w:r")
-        r.append(_rpr(font, SIZE_3, bold=bold, condense=True))
-        if i:
-            r.append(_el("w:br"))
-        r.append(_text(part))
-        p.append(r)
+        body.append(f"<w:r>{rpr}<w:br/>{_t_xml(part)}</w:r>" if i
+                    else f"<w:r>{rpr}{_t_xml(part)}</w:r>")
 
 
-def _add_signature(doc, signature: str, date_text: str) -> None:
+def _add_signature(body: list[str], signature: str, date_text: str) -> None:
     # Distances from the right margin in half characters (Latin digits are half width).
     sig_w, date_w = _half_width(signature), _half_width(date_text)
     sig_right = 4
@@ -308,13 +346,10 @@ def _add_signature(doc, signature: str, date_text: str) -> None:
     for text, right in ((signature, sig_right), (date_text, date_right)):
         if not text:
             continue
-        p = doc.add_paragraph()._p
         # No automatic CJK/Latin spacing, so the date is exactly as wide as computed.
-        p.append(_ppr(jc="right", right_chars=right * 50, autospace=False))
-        r = _el("w:r")
-        r.append(_rpr(FONT_FANGSONG, SIZE_3, condense=True))
-        r.append(_text(_clean(text)))
-        p.append(r)
+        body.append("<w:p>" + _ppr_xml(jc="right", right_chars=right * 50, autospace=False))
+        rpr = _rpr_xml(FONT_FANGSONG, SIZE_3, condense=True)
+        body.append(f"<w:r>{rpr}{_t_xml(_clean(text))}</w:r></w:p>")
 
 
 def _half_width(text: str) -> int:
@@ -333,7 +368,7 @@ def fits_title_line(text: str) -> bool:
 # -- tables ----------------------------------------------------------------------------
 
 
-def _add_table(doc, spec: Table) -> None:
+def _add_table(body: list[str], spec: Table) -> None:
     ncols = len(spec.headers)
     if not ncols:
         raise ValueError("table needs at least one column")
@@ -344,12 +379,44 @@ def _add_table(doc, spec: Table) -> None:
     widths = [int(TEXT_WIDTH * w / total) for w in weights]
     widths[-1] = TEXT_WIDTH - sum(widths[:-1])
 
-    table = doc.add_table(rows=0, cols=ncols)
-    tbl = table._tbl
-    tblpr = tbl.tblPr
-    for child in list(tblpr):
-        if child.tag != qn("w:tblStyle"):
-            tblpr.remove(child)
+    body.append("<w:tbl>" + _tblpr_xml() + "<w:tblGrid>"
+                + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths) + "</w:tblGrid>")
+    # A row is never split across two pages; the header row repeats on every page.
+    _add_row(body, spec.headers, _cell_openings(widths, header=True),
+             _rpr_xml(FONT_FANGSONG, spec.size, bold=True),
+             "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
+    openings = _cell_openings(widths, header=False)
+    rpr = _rpr_xml(FONT_FANGSONG, spec.size)
+    for row in spec.rows:
+        values = ["" if v is None else str(v) for v in row]
+        if len(values) > ncols:
+            raise ValueError(f"row has {len(values)} cells, table has {ncols} columns")
+        values += [""] * (ncols - len(values))
+        _add_row(body, values, openings, rpr, "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+    body.append("</w:tbl>")
+
+
+def _cell_openings(widths: list[int], *, header: bool) -> list[str]:
+    """Each column's cell up to its paragraph's runs: width, centred vertically, the
+    paragraph on single line spacing (header centred, body left)."""
+    ppr = _ppr_xml(jc="center" if header else "left", line=240, rule="auto")
+    return [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/><w:vAlign w:val="center"/>'
+            f"</w:tcPr><w:p>{ppr}" for w in widths]
+
+
+def _add_row(body: list[str], values: list[str], openings: list[str], rpr: str,
+             tr: str) -> None:
+    body.append(tr)
+    for opening, value in zip(openings, values, strict=True):
+        body.append(opening)
+        _add_runs(body, _clean(str(value)), rpr)
+        body.append("</w:p></w:tc>")
+    body.append("</w:tr>")
+
+
+@functools.cache
+def _tblpr_xml() -> str:
+    tblpr = _el("w:tblPr")
     tblpr.append(_el("w:tblW", w=str(TEXT_WIDTH), type="dxa"))
     tblpr.append(_el("w:jc", val="center"))
     borders = _el("w:tblBorders")
@@ -361,42 +428,38 @@ def _add_table(doc, spec: Table) -> None:
     for side, w in (("top", 28), ("left", 85), ("bottom", 28), ("right", 85)):
         margins.append(_el(f"w:{side}", w=str(w), type="dxa"))
     tblpr.append(margins)
-    for col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
-        col.w = Twips(width)
-
-    _add_row(table, spec.headers, widths, spec.size, header=True)
-    for row in spec.rows:
-        values = ["" if v is None else str(v) for v in row]
-        if len(values) > ncols:
-            raise ValueError(f"row has {len(values)} cells, table has {ncols} columns")
-        values += [""] * (ncols - len(values))
-        _add_row(table, values, widths, spec.size, header=False)
+    return _xml(tblpr)
 
 
-def _add_row(table, values: list[str], widths: list[int], size: float, *, header: bool) -> None:
-    row = table.add_row()
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(_el("w:cantSplit"))  # a row is never split across two pages
-    if header:
-        trpr.append(_el("w:tblHeader"))  # repeat on every page
-    for cell, value, width in zip(row.cells, values, widths, strict=True):
-        cell.width = Twips(width)
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        p = cell.paragraphs[0]._p
-        for child in list(p):
-            p.remove(child)
-        p.append(_ppr(jc="center" if header else "left", line=240, rule="auto"))
-        _append_cell_runs(p, _clean(str(value)), size, bold=header)
+# -- XML text of the body -------------------------------------------------------------
+
+_W_DECLARATION = f' xmlns:w="{nsmap["w"]}"'
 
 
-def _append_cell_runs(p, text: str, size: float, *, bold: bool) -> None:
-    for i, part in enumerate(text.split("\n")):
-        r = _el("w:r")
-        r.append(_rpr(FONT_FANGSONG, size, bold=bold))
-        if i:
-            r.append(_el("w:br"))
-        r.append(_text(part))
-        p.append(r)
+def _xml(el) -> str:
+    """An element as XML text for the body, whose root already declares ``w:``."""
+    text = etree.tostring(el, encoding="unicode").replace(_W_DECLARATION, "")
+    if "xmlns" in text:
+        raise ValueError(f"fragment needs its own namespace: {text[:80]}")
+    return text
+
+
+@functools.cache
+def _ppr_xml(**kwargs) -> str:
+    return _xml(_ppr(**kwargs))
+
+
+@functools.cache
+def _rpr_xml(east_asia: str, size: float, **kwargs) -> str:
+    return _xml(_rpr(east_asia, size, **kwargs))
+
+
+def _t_xml(text: str) -> str:
+    # What lxml writes for the same text: &, <, > escaped; spaces kept when at an edge.
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if text != text.strip():
+        return f'<w:t xml:space="preserve">{escaped}</w:t>'
+    return f"<w:t>{escaped}</w:t>"
 
 
 # -- raw XML helpers (children created in schema order) --------------------------------

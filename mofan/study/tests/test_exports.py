@@ -160,3 +160,17 @@ def test_the_word_ledger_summary_and_heading_count_first_topics_alike(world):
     assert f"学习第一议题{listed}次" in blocks[0].text
     opened = heading.split("其中会议首项学习")[1].split("次")[0]
     assert f"其中以第一议题开篇{opened}次" in blocks[0].text
+
+
+def test_the_word_ledger_has_one_table_row_per_session(world):
+    import docx
+
+    for day in range(1, 13):
+        f.session(world, date=dt.date(2025, 3, day), theme=f"第{day}次支部学习")
+    f.red_service(world, people=45)
+    document = docx.Document(io.BytesIO(ledger_docx(world.organ, 2025, dt.date(2025, 12, 31))))
+    branch, red = document.tables
+    assert len(branch.rows) == 1 + 12  # the header, then one row per session
+    assert [r.cells[0].text for r in branch.rows[1:]] == [str(i) for i in range(1, 13)]
+    assert [r.cells[3].text for r in branch.rows[1:]] == [f"第{d}次支部学习" for d in range(1, 13)]
+    assert len(red.rows) == 1 + 1
