@@ -10,6 +10,7 @@ key is not in it (it lives outside the database), so a restore verifies only wit
 the rows were written with.
 """
 
+import datetime as dt
 import io
 import json
 import os
@@ -62,6 +63,17 @@ def _open_private(path: Path):
     return os.fdopen(fd, "wb")
 
 
+class ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder cuts times to milliseconds; a backup keeps them to the microsecond
+    (a restored row must equal the row backed up)."""
+
+    def default(self, o):
+        if isinstance(o, dt.datetime | dt.time):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
 def _chunks(iterable, size=CHUNK):
     it = iter(iterable)
     while chunk := list(islice(it, size)):
@@ -88,7 +100,7 @@ def write_backup(path: Path, progress=None) -> dict:
                 n = 0
                 with zf.open(f"data/{label}.jsonl", "w") as member:
                     for chunk in _chunks(rows):
-                        lines = [json.dumps(obj, cls=DjangoJSONEncoder, ensure_ascii=False)
+                        lines = [json.dumps(obj, cls=ExactEncoder, ensure_ascii=False)
                                  for obj in serializers.serialize("python", chunk)]
                         member.write(("\n".join(lines) + "\n").encode())
                         n += len(chunk)

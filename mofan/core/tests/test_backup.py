@@ -216,10 +216,11 @@ def test_a_backup_streams_tables_in_chunks_and_restores_rows_and_links_identical
 def test_a_restore_keeps_the_stored_timestamps_of_auto_now_fields(transactional_db, world,
                                                                  tmp_path):
     """A restore writes the rows as they were: a 提交时间 or 修改时间 set automatically when
-    the row was made keeps its old value, not the moment of the restore."""
+    the row was made keeps its old value, not the moment of the restore, to the
+    microsecond."""
     from mofan.accounts.models import PasswordHistory
 
-    old = parse_datetime("2020-05-04T03:02:01+00:00")
+    old = parse_datetime("2020-05-04T03:02:01.123456+00:00")
     row = PasswordHistory.objects.create(user=world.users["admin"], password="x")
     PasswordHistory.objects.filter(pk=row.pk).update(created_at=old)
     target = tmp_path / "b.zip"
