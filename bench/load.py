@@ -70,7 +70,8 @@ class Stats:
 
 
 def prepare(smoke):
-    """Accounts with a known password, and the rows the users open: [{name: value}]."""
+    """The demo accounts with a known password, and what their users open:
+    {account: {"appeals": [pk], "tasks": [pk], ...}}."""
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
     from django.utils import timezone
@@ -129,7 +130,6 @@ def prepare(smoke):
 
         bulletin = reports.publish(organ, dt.date(_setup.YEAR, 12, 8), actor=None)
     data["wgxlj_admin"]["bulletin"] = bulletin.pk
-    data["wgxlj_bgs"]["sections"] = [admin.org_id]
     return data
 
 
