@@ -45,8 +45,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## make bench [DATABASE_URL=postgres://...]: every bench/*.py on the county demo (loaded once
+##            when the database is empty; SQLite in var/bench/ by default), then bench/RESULTS.md
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/_runner.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

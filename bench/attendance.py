@@ -1,6 +1,6 @@
 """Attendance benchmarks on the county scale (issue 11): each prints the median of several
-runs (``BENCH_REPEAT``, default 5; ours and the floor alternate; ``BENCH_ONLY=stats`` or
-``import`` leaves the other part out) with their spread, a floor measured in the same run,
+runs (``BENCH_REPEAT``, default 5; ours and the floor alternate; ``BENCH_ONLY_PART=stats``
+or ``import`` leaves the other part out) with their spread, a floor measured in the same run,
 and the ratio of the medians.
 
     .venv/bin/python bench/attendance.py
@@ -34,58 +34,19 @@ import io
 import os
 import random
 import resource
-import statistics
-import sys
-import tempfile
-import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="mofan-bench-")
-os.environ.setdefault("MOFAN_VAR_DIR", TMP)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
+from _setup import compare, load_county, repeat, setup_django
 
-import django  # noqa: E402
+setup_django()
 
-django.setup()
-
-from io import StringIO  # noqa: E402
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from docx import Document  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 YEAR = 2025
-
-
-REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
-ONLY = os.environ.get("BENCH_ONLY", "import,stats").split(",")  # the 周通报 always runs
-
-
-def timed(fn, before=None) -> float:
-    if before:
-        before()
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
-def compare(name, ours, floor, *, before_ours=None, before_floor=None, repeat=None):
-    """Runs ours and the floor alternately (the machine is shared and noisy, so neither
-    gets the quiet minutes), then prints both medians with their spread and the ratio
-    of the medians."""
-    a, b = [], []
-    for _ in range(repeat or REPEAT):
-        a.append(timed(ours, before_ours))
-        b.append(timed(floor, before_floor))
-    ma, mb = statistics.median(a), statistics.median(b)
-    print(f"{name:<44} mofan {ma * 1000:8.1f} ms ({min(a) * 1000:.0f}–{max(a) * 1000:.0f})   "
-          f"floor {mb * 1000:8.1f} ms ({min(b) * 1000:.0f}–{max(b) * 1000:.0f})   "
-          f"ratio {ma / mb:4.1f}x")
+REPEAT = repeat(5)
+ONLY = os.environ.get("BENCH_ONLY_PART", "import,stats").split(",")  # the 周通报 always runs
 
 
 def equivalent_table(table: str, name: str) -> None:
@@ -148,18 +109,13 @@ def month_files(organs, people_of):
 
 
 def main():
-    call_command("migrate", verbosity=0)
+    load_county(YEAR)
     from mofan.attendance import parsing, reports
     from mofan.attendance.importing import LOCAL, import_file
     from mofan.attendance.models import Bulletin, DayPlan, DayStat, Punch
     from mofan.attendance.stats import recompute_many
     from mofan.orgs.models import Org, Person
 
-    if not Org.objects.exists():
-        t0 = time.perf_counter()
-        call_command("load_demo", "--scale", "county", "--seed", "1", "--year", str(YEAR),
-                     stdout=StringIO())
-        print(f"county demo loaded in {time.perf_counter() - t0:.1f} s")
     organs = list(Org.objects.filter(kind=Org.ORGAN).order_by("id"))
     # Staff numbers make matching unambiguous, as a real export's 工号 would.
     people = list(Person.objects.filter(org__organ__in=organs).select_related("org"))
@@ -233,7 +189,9 @@ def main():
     if "import" in ONLY:
         for label, files in (("csv", csvs), ("xlsx", xlsxs)):
             compare(f"import county month .{label} ({total} punches)", ours_import(files),
-                    floor_import(files), before_ours=clear_november, before_floor=clear_floor)
+                    floor_import(files), n=REPEAT, before_ours=clear_november,
+                    before_floor=clear_floor,
+                    floor_label="the same parsing + bare bulk insert skipping stored punches")
         clear_november()
         tracemalloc.start()
         ours_import(xlsxs)()
@@ -305,12 +263,15 @@ def main():
 
         n = Punch.objects.filter(date__range=dec).count()
         compare(f"日统计 county month ({n} punches), stored", ours_stats, floor_stats_stored,
-                before_ours=clear_december, before_floor=clear_stored)
+                n=REPEAT, before_ours=clear_december, before_floor=clear_stored,
+                floor_label="the bare SQL aggregate written into a 日统计-like table")
         days = DayStat.objects.filter(date__range=dec).count()
         compare(f"日统计 county month ({days} person-days), vs read-only", ours_stats,
-                floor_stats, before_ours=clear_december)
+                floor_stats, n=REPEAT, before_ours=clear_december,
+                floor_label="the bare SQL aggregate over the same punches and calendar, read")
         compare("日统计 vs read-only punches on workdays only", ours_stats, floor_punches_only,
-                before_ours=clear_december)
+                n=REPEAT, before_ours=clear_december,
+                floor_label="the bare SQL aggregate of the punches on workdays, read")
 
     main = organs[0]
     monday = dt.date(YEAR, 12, 8)
@@ -337,7 +298,8 @@ def main():
                 cells[i].text = str(v)
         doc.save(io.BytesIO())
 
-    compare(f"周通报 Word ({len(c['named'])} named)", ours_docx, floor_docx, repeat=7)
+    compare(f"周通报 Word ({len(c['named'])} named)", ours_docx, floor_docx, n=max(REPEAT, 7),
+            floor_label="bare python-docx, the same tables")
 
 
 if __name__ == "__main__":

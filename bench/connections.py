@@ -4,7 +4,10 @@ health-checked (the default now), measured in-process on the same database in on
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mofan_bench .venv/bin/python bench/connections.py
 
-The database is loaded with the demo year when empty. Each request runs between the
+Reported as: the page with a new connection per request, beside the same page on a kept
+connection as the floor, and the ratio (what reconnecting costs). ``BENCH_RUNS`` requests
+per page and mode (default 20). The database is loaded with the demo year when empty
+(``make bench`` has loaded the county by then). Each request runs between the
 two ``close_old_connections`` calls a WSGI server makes (request_started/finished), so a
 connection is closed after every request with 0 and kept with a positive age.
 
@@ -15,22 +18,11 @@ PostgreSQL  /  456→374 (1.22×), /orgs/people/ 112→89 (1.26×), /appeals/ite
 """
 
 import os
-import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="mofan-bench-")
-os.environ.setdefault("MOFAN_VAR_DIR", TMP)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
+from _setup import report, setup_django
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from io import StringIO  # noqa: E402
 
@@ -40,7 +32,7 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 PAGES = ["/", "/orgs/people/", "/appeals/items/", "/healthz"]
-RUNS = int(os.environ.get("BENCH_RUNS", 40))
+RUNS = int(os.environ.get("BENCH_RUNS", 20))
 
 
 def timed(client, url):
@@ -50,7 +42,7 @@ def timed(client, url):
     elapsed = time.perf_counter() - start
     close_old_connections()  # request_finished
     assert response.status_code == 200, (url, response.status_code)
-    return elapsed * 1000
+    return elapsed
 
 
 def measure(client, url):
@@ -64,7 +56,7 @@ def measure(client, url):
             connection.close()
             timed(client, url)
             times[max_age] += [timed(client, url) for _ in range(4)]
-    return [(statistics.median(t), min(t), max(t)) for t in (times[0], times[300])]
+    return times[0], times[300]
 
 
 def main():
@@ -80,12 +72,12 @@ def main():
     client = Client()
     client.force_login(user)
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; "
-          f"{RUNS} requests per page and mode; median (min–max) ms")
-    print(f"{'page':<18}{'CONN_MAX_AGE=0':>24}{'persistent (300 s)':>24}{'ratio':>8}")
+          f"{RUNS} requests per page and mode")
     for url in PAGES:
         fresh, kept = measure(client, url)
-        print(f"{url:<18}{fresh[0]:>9.1f} ({fresh[1]:.1f}–{fresh[2]:.1f})"
-              f"{kept[0]:>11.1f} ({kept[1]:.1f}–{kept[2]:.1f}){fresh[0] / kept[0]:>7.2f}×")
+        report(f"{url} with a new connection per request", fresh, kept,
+               floor_label="the same page on a persistent connection (CONN_MAX_AGE=300, "
+                           "the default)")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ layout N times (env BENCH_REPEAT, default 7), beside two floors measured in the 
   mofan's after canonicalisation), zipped with the same other parts — the least work that
   produces the same file.
 
-Prints median and min–max of each, ms per table row, and the ratios (of the medians
-and of the fastest runs). Not a test.
+Prints (and, under ``make bench``, records) median and min–max of each, ms per table
+row, and the ratios (of the medians; of the fastest runs in the note). Not a test.
 """
 
 import datetime as dt
@@ -27,7 +27,7 @@ import time
 import unicodedata
 import zipfile
 
-from _setup import setup_django, timed  # noqa: E402
+from _setup import report, setup_django, timed  # noqa: E402
 
 setup_django()
 
@@ -39,13 +39,6 @@ from docx import Document  # noqa: E402
 from lxml import etree  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
-
-
-def line(name, times, rows):
-    ms = [t * 1000 for t in times]
-    med = statistics.median(ms)
-    return (f"{name:<40} median {med:8.1f} ms   min–max {min(ms):7.1f}–{max(ms):7.1f} ms   "
-            f"{med / rows:6.3f} ms/row")
 
 
 # -- floor 2: the same document.xml as one string ----------------------------------------
@@ -221,17 +214,18 @@ def main():
         ours += timed(mofan, 1)
         f1 += timed(floor1, 1)
         f2 += timed(floor2, 1)
-    print(line("mofan: render_gongwen (学习台账)", ours, rows))
-    print(line("floor 1: plain python-docx API", f1, rows))
-    print(line("floor 2: bare XML writer + zip", f2, rows))
     med = statistics.median
     # The fastest runs too: on a shared machine they show the work, the medians the load.
-    print(f"\nratio mofan / floor 2 (bare XML)    {med(ours) / med(f2):5.2f}x median, "
-          f"{min(ours) / min(f2):5.2f}x fastest")
-    print(f"ratio mofan / floor 1 (python-docx) {med(ours) / med(f1):5.2f}x median, "
-          f"{min(ours) / min(f1):5.2f}x fastest")
-    print("\n" + line("whole download: ledger_docx (with queries)",
-                      timed(lambda: ledger_docx(organ, year, date), REPEAT), rows))
+    per_row = f"{rows} table rows, {med(ours) * 1000 / rows:.3f} ms/row"
+    report("学习台账 render_gongwen", ours, f2,
+           floor_label="floor 2: bare XML writer + zip, the same document.xml",
+           note=f"{per_row}; fastest runs {min(ours) / min(f2):.2f}x")
+    report("学习台账 render_gongwen vs python-docx", ours, f1,
+           floor_label="floor 1: plain python-docx API, same text and tables, no layout",
+           note=f"fastest runs {min(ours) / min(f1):.2f}x")
+    whole = timed(lambda: ledger_docx(organ, year, date), REPEAT)
+    report("学习台账 whole download (ledger_docx, with queries)", whole, f2,
+           floor_label="floor 2 (no queries)")
 
 
 if __name__ == "__main__":

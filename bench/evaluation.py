@@ -7,37 +7,25 @@ organs and year) — and the ratio. Median and spread (min–max) of N runs.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mofan_bench .venv/bin/python bench/evaluation.py
 
 Also times the committee's ranking page (what a user waits for: the same evaluation plus
-rendering) and its query count. Not a test: run it by hand.
+rendering) beside the same SQL statements replayed bare. Not a test: run it by hand or
+with ``make bench``.
 """
 
 import argparse
-import statistics
-import time
 
-from _setup import setup_django, timed  # noqa: E402
+from _setup import YEAR, compare, load_county, repeat, replay, setup_django, statements
 
 setup_django()
 
-from io import StringIO  # noqa: E402
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-
-YEAR = 2025
-
-
-def line(name, times):
-    ms = [t * 1000 for t in times]
-    return (f"{name:<36} median {statistics.median(ms):8.1f} ms   "
-            f"spread {min(ms):7.1f}–{max(ms):7.1f} ms")
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=repeat(9))
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    load_county()
     from mofan.accounts.models import User
     from mofan.core import indicators
     from mofan.core.scoping import COMMITTEE
@@ -45,11 +33,6 @@ def main():
     from mofan.evaluation.models import CriteriaItem
     from mofan.orgs.models import Org
 
-    if not Org.objects.exists():
-        t0 = time.perf_counter()
-        call_command("load_demo", "--scale", "county", "--seed", "1", "--year", str(YEAR),
-                     stdout=StringIO())
-        print(f"county demo loaded in {time.perf_counter() - t0:.1f} s")
     committee = Org.objects.get(kind=Org.COMMITTEE, parent=None)
     cset = services.current_set(committee, YEAR)
     organs = list(Org.objects.filter(kind=Org.ORGAN).order_by("sort", "id"))
@@ -68,14 +51,8 @@ def main():
         indicators.table(ids, period, keys)
 
     ours(), floor()  # warm caches (and the registry's imports) before timing
-    # Interleave so both see the same machine load.
-    ours_t, floor_t = [], []
-    for _ in range(args.runs):
-        ours_t += timed(ours, 1)
-        floor_t += timed(floor, 1)
-    print(line("evaluate all organs (mofan)", ours_t))
-    print(line("indicator queries alone (floor)", floor_t))
-    print(f"{'ratio (median / median)':<36} {statistics.median(ours_t) / statistics.median(floor_t):.2f}x")
+    compare("evaluate all organs", ours, floor, n=args.runs,
+            floor_label=f"indicators.table of the criteria's {len(keys)} indicators alone")
 
     # The demo's accounts must change their one-time password first; the bench's copy of
     # the committee account skips that (this database is the bench's own).
@@ -94,16 +71,15 @@ def main():
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     url = f"/evaluation/ranking/?set={cset.pk}"
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
+    assert client.get(url).status_code == 200
+    with statements() as sql:
         assert client.get(url).status_code == 200
-    page_t = timed(lambda: client.get(url), args.runs)
-    print(line("ranking page (evaluate + render)", page_t) + f"   {len(executed)} queries")
+
+    def page():
+        assert client.get(url).status_code == 200
+
+    compare("ranking page (evaluate + render)", page, replay(sql), n=args.runs,
+            floor_label=f"the same {len(sql)} SQL statements replayed")
     scores = services.evaluate(cset, organs)
     print(f"top: {scores[0].organ.name} {scores[0].total}; bottom: {scores[-1].organ.name} "
           f"{scores[-1].total}")

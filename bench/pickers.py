@@ -1,66 +1,47 @@
-"""The list pages' weight at county scale: bytes, time and queries of the appeals list as the
-committee sees it (3,000 people, 360 orgs), before/after searchable pickers.
+"""The list pages' weight at county scale: time, bytes and queries of the appeals, tasks and
+people lists as the committee sees them (3,000 people, 360 orgs) — the pages whose person and
+org pickers once wrote every option (now searched as you type). Each page's median and
+spread of N runs beside a floor: the same SQL statements replayed bare, and the ratio.
 
-    .venv/bin/python bench/pickers.py            (loads the county demo once into a temporary
-                                                   SQLite database; MOFAN_VAR_DIR keeps it)
+    .venv/bin/python bench/pickers.py     (loads the county demo once into the database)
 """
 
-import os
-import sys
-import tempfile
-import time
-from pathlib import Path
+from _setup import compare, load_county, repeat, replay, setup_django, statements
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-TMP = os.environ.get("MOFAN_VAR_DIR") or tempfile.mkdtemp(prefix="mofan-bench-")
-os.environ.setdefault("MOFAN_VAR_DIR", TMP)
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
+setup_django()
 
-import django  # noqa: E402
-
-django.setup()
-
-from io import StringIO  # noqa: E402
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 PAGES = ["/appeals/items/", "/tasks/items/", "/orgs/people/"]
 
 
 def main():
-    call_command("migrate", verbosity=0)
+    n = repeat(7)
+    load_county()
     from mofan.accounts.models import User
     from mofan.orgs.models import Org, Person
 
-    if not Org.objects.exists():
-        t0 = time.perf_counter()
-        call_command("load_demo", "--scale", "county", "--seed", "1", stdout=StringIO())
-        print(f"county demo loaded in {time.perf_counter() - t0:.1f} s")
     print(f"database: {connection.vendor}; orgs {Org.objects.count()}, "
-          f"people {Person.objects.count()}")
-    committee = User.objects.get(username="gongwei")
-    committee.must_change_password = False
-    committee.password_changed_at = django.utils.timezone.now()
-    committee.save()
+          f"people {Person.objects.count()}; N={n}")
+    User.objects.filter(username="gongwei").update(must_change_password=False,
+                                                   password_changed_at=timezone.now())
     client = Client()
-    client.force_login(committee)
+    client.force_login(User.objects.get(username="gongwei"))
     for url in PAGES:
         client.get(url)  # warm
-        times = []
-        for _ in range(7):
-            t0 = time.perf_counter()
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(url)
-            times.append(time.perf_counter() - t0)
-            assert response.status_code == 200, (url, response.status_code)
-        print(f"{url:<20} {len(response.content) / 1024:8.1f} KB   best {min(times) * 1000:7.1f} ms"
-              f"   {len(ctx.captured_queries):3d} queries   "
-              f"{response.content.count(b'<option'):5d} <option>")
+        with statements() as sql:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+        def ours(url=url):
+            assert client.get(url).status_code == 200
+
+        compare(f"{url} (committee)", ours, replay(sql), n=n,
+                floor_label=f"the same {len(sql)} SQL statements replayed",
+                note=f"{len(response.content) / 1024:.0f} KB, "
+                     f"{response.content.count(b'<option')} <option>")
 
 
 if __name__ == "__main__":

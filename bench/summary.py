@@ -14,50 +14,26 @@ times; the median and spread beside a floor measured in the same run, and the ra
 """
 
 import argparse
-import statistics
-import time
-from io import BytesIO, StringIO
+from io import BytesIO
 
-from _setup import setup_django, timed  # noqa: E402
+from _setup import YEAR, load_county, repeat, report, setup_django, timed
 
 setup_django()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from docx import Document  # noqa: E402
 
-YEAR = 2025
-
-
-def spread(times):
-    """median, and the middle half of the runs (25th–75th percentile) as the spread."""
-    q = statistics.quantiles(times, n=4) if len(times) > 1 else [times[0]] * 3
-    return statistics.median(times), q[0], q[2]
-
-
-def line(name, times, floor=None):
-    med, lo, hi = spread(times)
-    text = f"{name:<38} median {med * 1000:8.1f} ms   (p25–p75 {lo * 1000:.1f}–{hi * 1000:.1f} ms)"
-    if floor is not None:
-        text += f"   ratio {med / statistics.median(floor):5.1f}x"
-    print(text)
-
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=repeat(15))
     n = parser.parse_args().runs
 
-    call_command("migrate", verbosity=0)
+    load_county()
     from mofan.orgs.models import Org
     from mofan.reports import services
 
-    if not Org.objects.exists():
-        t0 = time.perf_counter()
-        call_command("load_demo", "--scale", "county", "--seed", "1", "--year", str(YEAR),
-                     stdout=StringIO())
-        print(f"county demo loaded in {time.perf_counter() - t0:.1f} s")
     organ = Org.objects.get(code="wgxlj")
     organs = Org.objects.filter(kind=Org.ORGAN).count()
     template = services.template_for(organ, YEAR)
@@ -93,11 +69,12 @@ def main():
         doc.save(BytesIO())
 
     floor_times = timed(floor, n)
-    line("summary .docx (正式版)", timed(ours, n), floor_times)
-    line("summary .docx (公开版, masked)", timed(ours_public, n), floor_times)
-    line("  of which: fill from records", timed(fill, n), floor_times)
-    line("  of which: GB/T 9704 layout", timed(layout, n), floor_times)
-    line("floor: bare python-docx, same text", floor_times)
+    label = "bare python-docx, the same paragraphs"
+    report("summary .docx (正式版)", timed(ours, n), floor_times, floor_label=label)
+    report("summary .docx (公开版, masked)", timed(ours_public, n), floor_times,
+           floor_label=label)
+    report("  of which: fill from records", timed(fill, n), floor_times, floor_label=label)
+    report("  of which: GB/T 9704 layout", timed(layout, n), floor_times, floor_label=label)
 
 
 if __name__ == "__main__":
