@@ -13,7 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.test import Client
+from django.utils import timezone
 
+from mofan.accounts.models import User
 from mofan.appeals.models import Appeal
 from mofan.community.models import ServiceRecord
 from mofan.core import indicators
@@ -22,6 +25,7 @@ from mofan.core.ledger.demo import BulkPlayer, play
 from mofan.core.ledger.models import LedgerEvent
 from mofan.culture.models import Event
 from mofan.enterprise.models import Demand
+from mofan.evaluation import services as evaluation
 from mofan.evaluation.models import ManualScore
 from mofan.orgs.models import Org
 from mofan.rectification.models import Problem, Rule
@@ -80,6 +84,20 @@ def test_organs_have_different_indicator_rows(county):
     # and the ledgers are part of it: states vary between organs
     closed = table["ledgers.appeals.closed_on_time_rate"]
     assert len({closed[pk] for pk in ids}) > 1
+
+
+def test_the_committee_ranks_the_organs_apart(county):
+    committee = Org.objects.get(kind=Org.COMMITTEE)
+    scores = evaluation.evaluate(evaluation.current_set(committee, YEAR), county)
+    assert len({s.total for s in scores}) == ORGANS
+    User.objects.filter(username="gongwei").update(must_change_password=False,
+                                                   password_changed_at=timezone.now())
+    client = Client()
+    client.force_login(User.objects.get(username="gongwei"))
+    page = client.get(f"/dashboards/compare/?year={YEAR}&k=study.theme_days"
+                      "&k=ledgers.appeals.closed_on_time_rate")
+    assert page.status_code == 200
+    assert all((o.short_name or o.name) in page.content.decode() for o in county)
 
 
 def test_ledger_states_agree_with_their_timelines(county):
