@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from mofan.accounts.models import User
 from mofan.appeals.models import Appeal
+from mofan.attendance.models import Bulletin
 from mofan.community.models import ServiceRecord
 from mofan.core import indicators
 from mofan.core.indicators import Period
@@ -38,7 +39,7 @@ YEAR = 2024
 ORGANS = 4
 # The main model of every module: each organ of the county has rows in each.
 EVERY_ORGAN = [StudySession, StudyPlan, Attendance, Appeal, Task, ServiceRecord, Event,
-               Honour, Problem, Rule, SummaryTemplate]
+               Honour, Problem, Rule, SummaryTemplate, Bulletin]
 LEDGERS = [Appeal, Task, Problem, Demand]
 
 

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["organ", "county"], default="organ",
-                            help="organ：一个工委、示例县文广新旅局和另一小机关；county：40 个机关约 3000 人")
+                            help="organ：一个工委、示例县文广新旅局和另一小机关；county：40 个机关约 3000 人，每个机关各模块全年记录")
         parser.add_argument("--year", type=int, default=default_year(), help="演示年度，默认上一个完整年度")
         parser.add_argument("--seed", type=int, default=2022)
         parser.add_argument("--organs", type=int, default=40,
