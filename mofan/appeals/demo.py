@@ -149,12 +149,17 @@ def load_county_organ(world, parts, player):
 
 
 def _bulk_visit(player, item, keeper, rng, d):
-    """``do_visit`` in memory: the same fields, 回访 event and, when the organ's own handling
-    left the citizen unsatisfied, the 重办 event."""
+    """A visit whose result follows the organ's diligence."""
     roll = rng.random()
     result = "satisfied" if roll < 0.45 + 0.35 * d else "basic" if roll < 0.9 else "unsatisfied"
     cause = ("own" if rng.random() < 0.6 else "objective") if result == "unsatisfied" else ""
-    at, note = player.after(item, 2), "电话回访当事人。"
+    bulk_visit(player, item, keeper, result, cause)
+
+
+def bulk_visit(player, item, keeper, result, cause="", note="电话回访当事人。"):
+    """``do_visit`` in memory: the same fields, 回访 event and, when the organ's own handling
+    left the citizen unsatisfied, the 重办 event."""
+    at = player.after(item, 2)
 
     def change(it):
         it.visit_result, it.visit_cause, it.visited_at = result, cause, at
