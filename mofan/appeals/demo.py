@@ -4,15 +4,17 @@ import datetime as dt
 
 from mofan.core import ledger
 from mofan.core.ledger.demo import (
+    BulkPlayer,
     actor_for_person,
     after,
+    fates_for,
     keeper_for,
     pick_fate,
     play,
 )
 
 from .models import Appeal
-from .services import do_visit
+from .services import VISIT_LABELS, do_visit
 
 ORDER = 40
 
@@ -43,14 +45,16 @@ APPEALS = [
 SOURCES = [("observe", 3), ("visit", 3), ("listen", 4), ("hotline", 3), ("other", 1)]
 
 
-def _appeal(world, organ, day, rng):
+def _appeal(world, organ, day, rng, own=False):
+    """An appeal; ``own``: names and phones from ``rng`` too (the county's organs)."""
     title, words, category = rng.choice(APPEALS)
+    by = rng if own else None
     return Appeal(
         org=organ, title=title, words=words, category=category,
         source=rng.choices([s for s, _ in SOURCES], weights=[w for _, w in SOURCES])[0],
         urgent=rng.random() < 0.05, place=rng.choice(PLACES),
-        citizen=world.name()[0] + rng.choice(["先生", "女士", "大爷", "阿姨"]),
-        contact=world.phone() if rng.random() < 0.8 else "", registered_on=day)
+        citizen=world.name(by)[0] + rng.choice(["先生", "女士", "大爷", "阿姨"]),
+        contact=world.phone(by) if rng.random() < 0.8 else "", registered_on=day)
 
 
 def _owners(parts, keeper):
@@ -117,3 +121,51 @@ def load(world):
         play(item, fate, world=world, keeper=keeper, owner=head)
     if "other" in world.data:
         load_organ(world, world.data["other"], 15)
+    player = BulkPlayer(Appeal)
+    for parts in world.county_organs():
+        load_county_organ(world, parts, player)
+    player.flush()
+
+
+def load_county_organ(world, parts, player):
+    """The county's other organs: a year of appeals in bulk, as many and as well handled as
+    the organ is diligent; closed ones visited (an unsatisfied visit reopens, as 回访 does)."""
+    organ = parts["organ"]
+    rng, d = world.rng_for("appeals", organ.code), world.diligence(organ)
+    keeper = keeper_for(organ)
+    owners = _owners(parts, keeper)
+    fates = fates_for(d)
+    for _ in range(int(12 + 40 * d) + rng.randint(0, 6)):
+        item = _appeal(world, organ, world.day(rng.randint(1, 11), rng), rng, own=True)
+        owner = rng.choice(owners)
+        player.play(item, pick_fate(rng, fates), rng=rng, keeper=keeper, owner=owner)
+        if item.state == ledger.CLOSED and rng.random() < 0.6 + 0.35 * d:
+            _bulk_visit(player, item, keeper, rng, d)
+            if item.state == ledger.IN_PROGRESS and rng.random() < 0.5:
+                me = player.actor(owner)
+                player.submit(item, actor=me, at=player.after(item, 2),
+                              result="重新上门协调，问题已彻底解决。")
+                player.close(item, actor=keeper, at=player.after(item, 1), note="同意销号。")
+
+
+def _bulk_visit(player, item, keeper, rng, d):
+    """A visit whose result follows the organ's diligence."""
+    roll = rng.random()
+    result = "satisfied" if roll < 0.45 + 0.35 * d else "basic" if roll < 0.9 else "unsatisfied"
+    cause = ("own" if rng.random() < 0.6 else "objective") if result == "unsatisfied" else ""
+    bulk_visit(player, item, keeper, result, cause)
+
+
+def bulk_visit(player, item, keeper, result, cause="", note="电话回访当事人。"):
+    """``do_visit`` in memory: the same fields, 回访 event and, when the organ's own handling
+    left the citizen unsatisfied, the 重办 event."""
+    at = player.after(item, 2)
+
+    def change(it):
+        it.visit_result, it.visit_cause, it.visited_at = result, cause, at
+
+    player.step(item, "visit", at, actor=keeper, change=change,
+                note=f"回访：{VISIT_LABELS[result]}。{note}", data={"result": result, "cause": cause})
+    if cause == "own":
+        player.reopen(item, actor=keeper, at=at,
+                      reason=f"回访不满意（本单位办理原因），重新办理。{note}".strip())

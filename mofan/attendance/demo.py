@@ -14,7 +14,7 @@ from mofan.orgs.models import Person
 
 from . import reports
 from .importing import store_punches
-from .models import Absence, AbsenceDay, Explanation, MonthCase, Schedule, SpotCheck
+from .models import Absence, AbsenceDay, Bulletin, Explanation, MonthCase, Schedule, SpotCheck
 from .stats import recompute
 
 ORDER = 70
@@ -131,3 +131,17 @@ def load(world):
         Explanation.objects.create(org_id=stat.org_id, person_id=stat.person_id, date=stat.date,
                                    kind=Explanation.FORGOT, time=dt.time(17, 40),
                                    reason="下班时忘记打卡")
+    Bulletin.objects.bulk_create([b for parts in world.county_organs()
+                                  for b in _county_bulletins(world, parts["organ"])])
+
+
+def _county_bulletins(world, organ):
+    """The weekly bulletins of the last quarter for one of the county's other organs, frozen
+    as ``reports.publish`` freezes them; a diligent organ misses fewer weeks."""
+    rng, d = world.rng_for("attendance", organ.code), world.diligence(organ)
+    october = dt.date(world.year, 10, 1)
+    monday = october + dt.timedelta(days=-october.weekday() % 7)
+    while monday <= dt.date(world.year, 12, 25):
+        if rng.random() < 0.3 + 0.7 * d:
+            yield Bulletin(org=organ, week=monday, content=reports.week_summary(organ, monday))
+        monday += dt.timedelta(days=7)

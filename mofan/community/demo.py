@@ -214,3 +214,79 @@ def load(world):
     _projects(world, main["organ"], communities, appeals)
     if "other" in world.data:
         load_organ(world, world.data["other"], 2, 12)
+    load_county(world)
+
+
+def load_county(world):
+    """The county's other organs: their paired communities, the members' registrations, a
+    year of services (more and better confirmed the more diligent the organ) and a
+    实事项目 or two, all written in bulk."""
+    records, teams, projects, measures = [], [], [], []
+    codes = list(WORK)
+    weights = [WORK[c][0] for c in codes]
+    for parts in world.county_organs():
+        organ = parts["organ"]
+        rng, d = world.rng_for("community", organ.code), world.diligence(organ)
+        ensure_kinds(organ)
+        kinds = {k.code: k for k in ServiceKind.objects.filter(org=organ)}
+        communities = Community.objects.bulk_create([
+            Community(org=organ, name=n, township=t, kind=k, contact=c, sort=i)
+            for i, (n, t, k, c) in enumerate(rng.sample(COMMUNITIES, rng.randint(2, 3)))])
+        regs = []
+        for p in _party_members(parts):
+            if rng.random() < 0.35 * (1 - d) + 0.03:
+                continue
+            c = rng.choice(communities)
+            day = dt.date(world.year, rng.choice((2, 3, 3, 4)), rng.randint(1, 28))
+            confirmed = rng.random() < 0.5 + 0.45 * d
+            regs.append(Registration(
+                person=p, community=c, org_id=p.org_id, branch_id=p.branch_id,
+                registered_on=day, confirmed_by=c.contact if confirmed else "",
+                confirmed_on=day + dt.timedelta(days=rng.randint(0, 5)) if confirmed else None))
+        Registration.objects.bulk_create(regs)
+        where = {r.person_id: r.community for r in regs}
+        by_branch = {}
+        for p in _party_members(parts):
+            if p.pk in where:
+                by_branch.setdefault(p.branch_id, []).append(p)
+        secretaries = {b.pk: b.secretary_id for b in parts["branches"]}
+        for i in range(int(15 + 45 * d) + rng.randint(0, 5)):
+            code = rng.choices(codes, weights)[0]
+            _, size, hours, contents = WORK[code]
+            branch_id = rng.choice(sorted(by_branch, key=lambda b: b or 0))
+            team = rng.sample(by_branch[branch_id], min(len(by_branch[branch_id]),
+                                                         rng.randint(*size)))
+            lead = team[0]
+            day = world.day(rng.choice((1, 2, 3, 4, 11, 12)) if code == "epidemic" else None, rng)
+            waiting = rng.random() < 0.25 * (1 - d) or (day.month == 12 and i % 3 == 0)
+            status = ServiceRecord.SUBMITTED if waiting else ServiceRecord.CONFIRMED
+            secretary = secretaries.get(branch_id)
+            if secretary in {p.pk for p in team}:
+                secretary = None
+            records.append(ServiceRecord(
+                org_id=lead.org_id, branch_id=branch_id, logged_by=lead,
+                community=where[lead.pk], date=day, kind=kinds[code],
+                hours=Decimal(rng.randint(*hours)), content=rng.choice(contents), status=status,
+                confirmed_by_id=None if waiting else secretary,
+                confirmed_on=None if waiting else day + dt.timedelta(days=rng.randint(1, 4))))
+            teams.append(team)
+        for title, community, place, status, start, finish, ms, _ in rng.sample(
+                PROJECTS, 1 + int(2.5 * d)):
+            c = rng.choice(communities)
+            projects.append(Project(
+                org=organ, title=title.replace(community, c.name), community=c,
+                place=place if community == c.name else c.name, status=status,
+                started_on=dt.date(world.year, start, 10) if start else None,
+                finished_on=dt.date(world.year, finish, 25) if finish else None,
+                description="党员到社区报到时发现的问题，列入“我为群众办实事”清单。"))
+            measures.append(ms)
+    ServiceRecord.objects.bulk_create(records, batch_size=2000)
+    ServiceParticipant.objects.bulk_create(
+        [ServiceParticipant(record=r, person=p, org_id=r.org_id)
+         for r, team in zip(records, teams, strict=True) for p in team], batch_size=2000)
+    Project.objects.bulk_create(projects)
+    Measure.objects.bulk_create(
+        [Measure(project=p, org_id=p.org_id, name=name, sort=i, unit=unit,
+                 quantity=Decimal(qty) if qty else None)
+         for p, ms in zip(projects, measures, strict=True)
+         for i, (name, qty, unit) in enumerate(ms)])

@@ -21,21 +21,48 @@ class World:
     year: int
     scale: str
     data: dict = field(default_factory=dict)  # what one step leaves for the next
+    seed: int = 0
+    organs: int = 40  # organs of the county scale (tests load a small county)
 
-    def name(self) -> str:
-        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
-        return self.rng.choice(SURNAMES) + given
+    @property
+    def county(self) -> bool:
+        return self.scale == "county"
 
-    def day(self, month: int | None = None) -> dt.date:
+    def rng_for(self, *names) -> random.Random:
+        """A generator of its own for one step and one organ, fixed by the seed alone: the
+        county's extra records never draw from (or disturb) the shared ``rng``."""
+        return random.Random(":".join(map(str, (self.seed, *names))))
+
+    def diligence(self, organ) -> float:
+        """How diligent an organ is, 0.35 … 1.0, drawn once per organ from the seed: the
+        county steps scale counts, gaps and timeliness with it, so organs rank apart."""
+        table = self.data.setdefault("diligence", {})
+        if organ.pk not in table:
+            table[organ.pk] = round(self.rng_for("diligence", organ.code).uniform(0.35, 1.0), 3)
+        return table[organ.pk]
+
+    def county_organs(self) -> list:
+        """The organs that get county-only records: every organ but the demo bureau (whose
+        year is the organ-scale one)."""
+        return self.data["organs"][1:] if self.county else []
+
+    def name(self, rng=None) -> str:
+        rng = rng or self.rng
+        given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        return rng.choice(SURNAMES) + given
+
+    def day(self, month: int | None = None, rng=None) -> dt.date:
         """A random weekday of the year (or of one month)."""
+        rng = rng or self.rng
         while True:
-            m = month or self.rng.randint(1, 12)
-            d = dt.date(self.year, m, self.rng.randint(1, 28))
+            m = month or rng.randint(1, 12)
+            d = dt.date(self.year, m, rng.randint(1, 28))
             if d.weekday() < 5:
                 return d
 
-    def phone(self) -> str:
-        return f"1{self.rng.choice('3578')}{self.rng.randint(0, 999999999):09d}"
+    def phone(self, rng=None) -> str:
+        rng = rng or self.rng
+        return f"1{rng.choice('3578')}{rng.randint(0, 999999999):09d}"
 
 
 def steps():

@@ -109,3 +109,34 @@ def load(world):
     rng = own_rng(world, "culture")
     Event.objects.bulk_create(events_for(world, main["organ"], halls[0] if halls
                                          else main["organ"], rng), batch_size=500)
+    load_county(world)
+
+
+ORGAN_EVENTS = [
+    (Event.LARGE, "“迎新春”机关文艺汇演"), (Event.LARGE, "“七一”红歌比赛"),
+    (Event.LARGE, "机关干部职工趣味运动会"), (Event.GUIDED, "结对村广场舞展演"),
+    (Event.GUIDED, "结对社区重阳敬老文艺演出"), (Event.GUIDED, "结对村农民篮球赛"),
+    (Event.OPERA, "联合县采茶剧团送戏到结对村"), (Event.FILM, "送电影到结对村"),
+]
+
+
+def load_county(world):
+    """The county's other organs: their own 文化惠民 — a few organ events, what they guided in
+    their paired villages, and a show or film they brought there (the county's big
+    programmes stay with the 文旅 bureau)."""
+    rows = []
+    places = [(t, v) for t, villages in TOWNSHIPS.items() for v in villages]
+    for parts in world.county_organs():
+        organ = parts["organ"]
+        rng, d = world.rng_for("culture", organ.code), world.diligence(organ)
+        for _ in range(2 + int(8 * d) + rng.randint(0, 3)):
+            kind, title = rng.choice(ORGAN_EVENTS)
+            township, village = rng.choice(places)
+            rows.append(Event(
+                org=organ, kind=kind, title=f"{organ.short_name or organ.name}{title}",
+                date=_day(rng, world.year, rng.randint(1, 12)), township=township,
+                village="" if kind == Event.LARGE else village,
+                organiser=organ.name, shows=1, audience=rng.randrange(60, 900, 10),
+                programme=rng.choice(FILMS) if kind == Event.FILM else "",
+                audience_basis=Event.ESTIMATE))
+    Event.objects.bulk_create(rows, batch_size=2000)

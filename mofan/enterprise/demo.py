@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from mofan.core.ledger.demo import keeper_for, pick_fate, play
+from mofan.core.ledger.demo import BulkPlayer, fates_for, keeper_for, pick_fate, play
 
 from .models import (
     ChainCommittee,
@@ -84,6 +84,49 @@ def load(world):
     # one's state without advancing it: the steps after this one see the same numbers.
     rng = random.Random(hash(world.rng.getstate()[1]))  # a tuple of ints: same hash every run
     load_chain_and_support(world, world.data["main"], rng)
+    load_county(world)
+
+
+def county_organs(world):
+    """The county organs that serve enterprises (every third one: the economic bureaus);
+    the others have no 纾困解难 work to show."""
+    return world.county_organs()[::3]
+
+
+def load_county(world):
+    """Enterprises, 座谈会 / 政企夜谈 and their demands for the county's economic bureaus,
+    the demands in bulk through the ledger's fates."""
+    player = BulkPlayer(Demand)
+    for parts in county_organs(world):
+        organ = parts["organ"]
+        rng, d = world.rng_for("enterprise", organ.code), world.diligence(organ)
+        keeper = keeper_for(organ)
+        companies = Enterprise.objects.bulk_create([Enterprise(
+            org=organ, name=name, industry=industry, contact_name=world.name(rng),
+            phone=world.phone(rng)) for name, industry in rng.sample(ENTERPRISES, rng.randint(3, 7))])
+        leaders = parts["leaders"]
+        n_meetings = 1 + int(5 * d)
+        meetings = Meeting.objects.bulk_create([Meeting(
+            org=organ, kind="night" if i % 2 else "forum",
+            held_on=_weekday(world.year, 2 + i * 10 // n_meetings, rng.randint(3, 26)),
+            host=leaders[min(2, len(leaders) - 1)], place="局会议室",
+            topic=("企业纾困解难座谈会" if i % 2 == 0 else "“政企夜谈”面对面") + f"（第{i + 1}期）")
+            for i in range(n_meetings)])
+        attending = {m.pk: rng.sample(companies, min(3, len(companies))) for m in meetings}
+        Meeting.enterprises.through.objects.bulk_create([
+            Meeting.enterprises.through(meeting_id=m, enterprise_id=c.pk)
+            for m, cs in attending.items() for c in cs])
+        handlers = [parts["staff"][s][0] for s in parts["sections"][1:]]
+        fates = fates_for(d, FATES)
+        for _ in range(rng.randint(4, 6) + int(10 * d)):
+            meeting = rng.choice(meetings)
+            demand_type, title, content = rng.choice(DEMANDS)
+            item = Demand(org=organ, enterprise=rng.choice(attending[meeting.pk]),
+                          meeting=meeting, demand_type=demand_type, title=title,
+                          content=content, registered_on=meeting.held_on)
+            player.play(item, pick_fate(rng, fates), rng=rng, keeper=keeper,
+                        owner=rng.choice(handlers))
+    player.flush()
 
 
 MEMBER_UNITS = [

@@ -141,7 +141,7 @@ def load(world):
             [(s, f"s{j}") for j, s in enumerate(SECTIONS[:6])],
             [(u, f"u{j}") for j, u in enumerate(UNITS[:2])],
             ["机关党支部", "事业单位党支部", "离退休党支部"], ((7, 10), (8, 12)))
-            for i in range(40)]
+            for i in range(world.organs)]
         organs[0]["organ"].name = "示例县文广新旅局"
         organs[0]["organ"].code = "wgxlj"
         organs[0]["organ"].save()

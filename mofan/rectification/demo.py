@@ -5,10 +5,10 @@ import datetime as dt
 from django.utils import timezone
 
 from mofan.core import ledger
-from mofan.core.ledger.demo import after, keeper_for, pick_fate, play
+from mofan.core.ledger.demo import BulkPlayer, after, fates_for, keeper_for, pick_fate, play
 
 from .models import InspectionRound, Problem, Rule
-from .services import do_rate
+from .services import RATING_LABELS, do_rate
 
 ORDER = 50
 
@@ -83,3 +83,71 @@ def load(world):
     load_organ(world, world.data["main"], PROBLEMS)
     if "other" in world.data:
         load_organ(world, world.data["other"], PROBLEMS[:4])
+    load_county(world)
+
+
+def load_county(world):
+    """The county's other organs: one inspection round each, its problems in bulk, the rules
+    they produced and the year-end ratings; a rating of 一般 or 差 opens the second-round
+    problem ``do_rate`` would."""
+    player = BulkPlayer(Problem)
+    rules, rated = [], []
+    for parts in world.county_organs():
+        organ, year = parts["organ"], world.year
+        rng, d = world.rng_for("rectification", organ.code), world.diligence(organ)
+        keeper = keeper_for(organ)
+        rnd = InspectionRound.objects.create(
+            org=organ, name=f"县委第{rng.randint(1, 4)}轮巡察（{year}年）",
+            inspector=f"县委第{rng.randint(1, 5)}巡察组", feedback_on=dt.date(year, 4, 10),
+            rectify_by=dt.date(year, 10, 10))
+        sections, leaders = parts["sections"], parts["leaders"]
+        fates = fates_for(d, FATES)
+        short = organ.short_name or organ.name
+        for category, title, description, measures, rule_title, s_i in rng.sample(
+                PROBLEMS, rng.randint(5, 12)):
+            section = sections[s_i % len(sections)]
+            item = Problem(org=organ, inspection_round=rnd, category=category, title=title,
+                           description=description, measures=measures, lead_section=section,
+                           leader=leaders[rng.randrange(1, len(leaders))],
+                           registered_on=dt.date(year, 4, rng.randint(14, 18)))
+            player.play(item, pick_fate(rng, fates), rng=rng, keeper=keeper,
+                        owner=parts["staff"][section][0], owner_unit=section)
+            if rule_title and rng.random() < 0.3 + 0.7 * d:
+                issued = timezone.localdate(item.submitted_at) if item.submitted_at else \
+                    dt.date(year, rng.randint(6, 11), rng.randint(1, 28))
+                rules.append((Rule(org=organ, title=f"{short}{rule_title}",
+                                   doc_no=f"{short[:2]}发〔{year}〕{rng.randint(10, 90)}号",
+                                   issued_on=issued,
+                                   change=rng.choice(["created", "created", "revised"])), item))
+            if item.state == ledger.CLOSED:
+                weights = [w * (1 + d) if r in ("good", "fair_good") else w * (2 - d)
+                           for r, w in RATINGS]
+                rating = rng.choices([r for r, _ in RATINGS], weights=weights)[0]
+                at = player.after(item, 5)
+
+                def change(it, rating=rating, at=at):
+                    it.rating, it.rated_at = rating, at
+
+                player.step(item, "rate", at, actor=keeper, change=change,
+                            note=f"评定：{RATING_LABELS[rating]}。年底整改成效评定".strip("。"),
+                            data={"rating": rating})
+                if rating in Problem.SECOND_ROUND:
+                    rated.append((item, keeper))
+    player.flush()
+    # Second rounds and the rules' problems need the first round's ids.
+    for problem, keeper in rated:
+        follow = Problem(
+            org_id=problem.org_id, inspection_round_id=problem.inspection_round_id,
+            category=problem.category, leader_id=problem.leader_id,
+            lead_section_id=problem.lead_section_id, measures=problem.measures,
+            description=problem.description, round_no=problem.round_no + 1, parent=problem,
+            title=f"（第{problem.round_no + 1}轮整改）{problem.title}"[:200],
+            registered_on=timezone.localdate(problem.rated_at))
+        follow.org = problem.org
+        player.register(follow, actor=keeper, at=problem.rated_at,
+                        note=f"上一轮整改评定为“{RATING_LABELS[problem.rating]}”，转入下一轮整改")
+    player.flush()
+    Rule.objects.bulk_create([rule for rule, _ in rules], batch_size=2000)
+    Rule.problems.through.objects.bulk_create(
+        [Rule.problems.through(rule_id=rule.pk, problem_id=item.pk) for rule, item in rules],
+        batch_size=2000)

@@ -14,3 +14,7 @@ def load(world):
     organ = world.data["main"]["organ"]
     SummaryTemplate.objects.create(org=organ, year=world.year, title=defaults.TITLE,
                                    body=defaults.BODY)
+    # The county's other organs write their summaries on the same default template.
+    SummaryTemplate.objects.bulk_create([
+        SummaryTemplate(org=parts["organ"], year=world.year, title=defaults.TITLE,
+                        body=defaults.BODY) for parts in world.county_organs()])

@@ -259,3 +259,102 @@ def load(world):
             Attendance(session=s, org_id=s.org_id, person=p,
                        status=Attendance.PRESENT if s.date <= today else Attendance.UNTAKEN)
             for s in sessions for p in omembers[s.party_org_id]])
+    for parts in world.county_organs():
+        load_county_organ(world, parts)
+
+
+def load_county_organ(world, parts):
+    """A year of study for one of the county's other organs, written in bulk: plans, 党组会议
+    with 第一议题, 中心组 and 专题研讨, branch study and 主题党日, 党课 and the roll. A less
+    diligent organ skips more months, opens fewer meetings with study and is absent more."""
+    organ, year = parts["organ"], world.year
+    rng, d = world.rng_for("study", organ.code), world.diligence(organ)
+    lg, branches = parts["leading_group"], parts["branches"]
+    members = _members(parts)
+    slack = 1 - d
+
+    def day(m):
+        return world.day(m, rng)
+
+    def session(kind, po, date, theme, **extra):
+        extra.setdefault("materials", rng.choice(MATERIALS))
+        return _session(world, kind, po, members[po.pk], date, theme, place="机关会议室",
+                        **extra)
+
+    plans = []
+    for po in [lg, *branches]:
+        for m in range(1, 13):
+            if rng.random() < 0.35 * slack:
+                continue
+            draft = rng.random() < 0.1 * slack
+            plans.append(StudyPlan(
+                party_org=po, org_id=po.org_id, month=dt.date(year, m, 1), theme=THEMES[m - 1],
+                planned=f"1.集中学习：{THEMES[m - 1]}\n2.个人自学：“学习强国”平台每日学习",
+                status=StudyPlan.DRAFT if draft else StudyPlan.FILED,
+                filed_on=None if draft else dt.date(year, m, 1)))
+    StudyPlan.objects.bulk_create(plans)
+
+    meetings = [Meeting(party_org=lg, org_id=lg.org_id, date=day(1 + i * 12 // n), place="党组会议室",
+                        host=members[lg.pk][0], title=f"{year}年第{i + 1}次党组会议")
+                for n in [int(10 + 14 * d)] for i in range(n)]
+    Meeting.objects.bulk_create(meetings)
+    items, sessions = [], []
+    for mt in meetings:
+        topic = rng.choice(FIRST_TOPICS)
+        ordered = [AgendaItem(meeting=mt, order=0, title=t)
+                   for t in rng.sample(OTHER_ITEMS, rng.randint(1, 3))]
+        ordered.insert(1 if rng.random() < 0.3 * slack else 0,
+                       AgendaItem(meeting=mt, order=0, title=topic, is_study=True))
+        for n, item in enumerate(ordered, 1):
+            item.order = n
+        items += ordered
+        sessions.append(session(StudySession.FIRST_TOPIC, lg, mt.date, topic, meeting=mt))
+    AgendaItem.objects.bulk_create(items)
+    for m in range(1, 13):
+        if rng.random() > 0.5 * slack:
+            sessions.append(session(StudySession.CENTRAL_GROUP, lg, day(m), THEMES[m - 1]))
+    for m, (theme, topic) in list(zip((3, 6, 9, 11), SEMINARS, strict=True))[:1 + int(3.5 * d)]:
+        sessions.append(session(StudySession.SEMINAR, lg, day(m), f"专题研讨：{theme}",
+                                topics=topic))
+    for b in branches:
+        if not members[b.pk]:
+            continue
+        for m in range(1, 13):
+            if rng.random() > 0.3 * slack:
+                sessions.append(session(StudySession.BRANCH, b, day(m), THEMES[m - 1]))
+            if rng.random() > 0.45 * slack:
+                form = THEME_DAY_FORMS[m - 1]
+                sessions.append(session(StudySession.THEME_DAY, b, day(m),
+                                        THEME_DAY_TEXT[form] + THEMES[m - 1], theme_day_form=form))
+    lecturing = [b for b in branches if members[b.pk]]
+    for n in range(1 + int(4 * d)):
+        b = lecturing[n % len(lecturing)]
+        m = rng.randint(1, 12)
+        leader = n < len(parts["leaders"]) and rng.random() < 0.5 + 0.5 * d
+        sessions.append(session(StudySession.LECTURE, b, day(m), f"专题党课：{THEMES[m - 1]}",
+                                speaker=parts["leaders"][n] if leader else members[b.pk][0],
+                                leader_lecture=leader))
+    StudySession.objects.bulk_create(sessions, batch_size=2000)
+
+    today = timezone.localdate()
+    present = 0.8 + 0.18 * d
+    roll = []
+    for s in sessions:
+        for p in members[s.party_org_id]:
+            if s.date > today:
+                roll.append(Attendance(session=s, org_id=s.org_id, person=p))
+            elif rng.random() < present:
+                roll.append(Attendance(session=s, org_id=s.org_id, person=p,
+                                       status=Attendance.PRESENT,
+                                       spoke=s.kind == StudySession.SEMINAR))
+            else:
+                absence, reason = rng.choice(ABSENCES)
+                roll.append(Attendance(
+                    session=s, org_id=s.org_id, person=p, status=Attendance.ABSENT,
+                    absence=absence, reason=reason,
+                    makeup_on=s.date + dt.timedelta(days=rng.randint(1, 10))
+                    if rng.random() < 0.3 + 0.5 * d else None))
+        if len(roll) >= 2000:
+            Attendance.objects.bulk_create(roll)
+            roll = []
+    Attendance.objects.bulk_create(roll)

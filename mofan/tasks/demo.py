@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from mofan.core.ledger.demo import keeper_for, pick_fate, play
+from mofan.core.ledger.demo import BulkPlayer, fates_for, keeper_for, pick_fate, play
 
 from .models import Task
 
@@ -70,3 +70,29 @@ def load(world):
     load_organ(world, world.data["main"], TASKS)
     if "other" in world.data:
         load_organ(world, world.data["other"], TASKS[:6])
+    player = BulkPlayer(Task)
+    for parts in world.county_organs():
+        load_county_organ(world, parts, player)
+    player.flush()
+
+
+def load_county_organ(world, parts, player):
+    """The county's other organs: their own 责任分工 list (a diligent organ lists more of the
+    plan's tasks and closes more of them on time), written in bulk."""
+    organ, campaign = parts["organ"], parts["campaign"]
+    rng, d = world.rng_for("tasks", organ.code), world.diligence(organ)
+    keeper = keeper_for(organ)
+    sections = parts["sections"]
+    fates = fates_for(d, TASK_FATES)
+    for pillar, measure, title, content, leader_i, section_i in rng.sample(
+            TASKS, int(10 + 20 * d) + rng.randint(0, 2)):
+        section = sections[section_i % len(sections)]
+        owner = parts["staff"][section][0]
+        day = campaign.plan_issued_on + dt.timedelta(days=rng.randint(0, 200))
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+        item = Task(org=organ, campaign=campaign, pillar=pillar, measure=measure, title=title,
+                    content=content, leader=parts["leaders"][leader_i % len(parts["leaders"])],
+                    registered_on=day)
+        player.play(item, pick_fate(rng, fates), rng=rng, keeper=keeper, owner=owner,
+                    owner_unit=section)

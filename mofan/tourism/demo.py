@@ -81,3 +81,29 @@ def load(world):
         Honour(org=organ, level=level, title=title, recipient_kind=kind, recipient=who,
                awarding_body=body, awarded_on=day, rank_scope=scope, rank=rank)
         for level, title, kind, who, body, day, scope, rank in honours(year)])
+    load_county(world)
+
+
+ORGAN_HONOURS = [
+    (Honour.COUNTY, "乡村旅游示范点", "village", "县文广新旅局"),
+    (Honour.COUNTY, "文旅志愿服务先进集体", "other", "县文明办"),
+    (Honour.CITY, "乡村旅游重点村", "village", "市文化广电新闻出版旅游局"),
+    (Honour.COUNTY, "“百城百夜”文旅消费季优秀组织单位", "other", "县人民政府"),
+]
+PAIRED_VILLAGES = ["新民村", "法水村", "三溪村", "茶园村", "龙潭村", "荷塘村", "高坑村", "坳上村"]
+
+
+def load_county(world):
+    """The county's visitor and revenue figures stay with the 文旅 bureau (one county, one
+    statistic); each other organ has the tourism honours its paired village or its
+    volunteers won, one to three, more for a diligent organ."""
+    rows = []
+    for parts in world.county_organs():
+        organ = parts["organ"]
+        rng, d = world.rng_for("tourism", organ.code), world.diligence(organ)
+        for level, title, kind, body in rng.sample(ORGAN_HONOURS, 1 + int(2.9 * d * rng.random())):
+            rows.append(Honour(
+                org=organ, level=level, title=title, recipient_kind=kind,
+                recipient=rng.choice(PAIRED_VILLAGES) if kind == "village" else organ.name,
+                awarding_body=body, awarded_on=world.day(rng=rng)))
+    Honour.objects.bulk_create(rows)
