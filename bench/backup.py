@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _setup import ROOT, setup_django
+from _setup import ROOT, report, setup_django
 
 setup_django()
 
@@ -127,11 +127,14 @@ def main():
         f_b, _, _ = run(["sh", "-c", f"sqlite3 '{src}' .dump | gzip > '{dump}'"], env)
         f_r, _, _ = run(["sh", "-c", f"gunzip -c '{dump}' | sqlite3 '{tmp}/floor.sqlite3'"], env)
     size = archive.stat().st_size / 2**20
-    print(f"backup   mofan {b_took:7.1f} s (peak RSS {b_mem:.0f} MiB, {size:.0f} MiB zip)   "
-          f"floor {f_b:7.1f} s   ratio {b_took / f_b:4.1f}x")
-    print(f"restore  mofan {r_took:7.1f} s (peak RSS {r_mem:.0f} MiB)   "
-          f"floor {f_r:7.1f} s   ratio {r_took / f_r:4.1f}x")
-    print(f"identical after restore: {'yes' if not different and audit_ok else 'NO'} "
+    same = not different and audit_ok
+    floor_b, floor_r = (("pg_dump -Fc", "pg_restore") if vendor == "postgresql"
+                        else ("sqlite3 .dump | gzip", "sqlite3 < dump"))
+    report(f"备份县级年度（{rows} 行）", [b_took], [f_b], floor_label=floor_b,
+           note=f"峰值内存 {b_mem:.0f} MiB，{size:.0f} MiB zip")
+    report("恢复到空库", [r_took], [f_r], floor_label=floor_r,
+           note=f"峰值内存 {r_mem:.0f} MiB；逐表比对{'一致' if same else '不一致'}")
+    print(f"identical after restore: {'yes' if same else 'NO'} "
           f"({len(original) - len(different)}/{len(original)} tables equal; audit log "
           f"{original[audit][0]} rows + the restore's own row: {'yes' if audit_ok else 'NO'})")
     if different:
