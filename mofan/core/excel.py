@@ -178,6 +178,7 @@ class Importer:
     model = None
     columns: list[Column] = []
     title = ""
+    _progress = None
 
     def __init__(self, user):
         self.user = user
@@ -341,13 +342,14 @@ class Importer:
         try:
             if not wb.worksheets:
                 raise SheetRefused("文件中没有工作表")
-            return self._read_rows(wb.worksheets[0], result, progress)
+            self._progress = progress  # subclasses extend _read_rows(ws, result)
+            return self._read_rows(wb.worksheets[0], result)
         except SheetRefused as exc:
             return ImportResult(errors=[RowError(0, "", str(exc))])
         finally:
             wb.close()
 
-    def _read_rows(self, ws, result, progress=None):
+    def _read_rows(self, ws, result):
         # The stored <dimension> is only a hint written by whatever made the file, and a
         # read-only sheet stops at it: forget it so every row in the XML is read.
         ws.reset_dimensions()
@@ -366,8 +368,8 @@ class Importer:
             if values is None or all(_text(v) == "" for v in values):
                 continue
             result.rows_read += 1
-            if progress and result.rows_read % self.PROGRESS_EVERY == 0:
-                progress(result.rows_read)
+            if self._progress and result.rows_read % self.PROGRESS_EVERY == 0:
+                self._progress(result.rows_read)
             obj, errors = self.build(number, values, positions)
             result.errors.extend(errors)
             if not errors:
