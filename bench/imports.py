@@ -80,7 +80,8 @@ def spread(times):
 
 def line(name, times, floor=None):
     med, lo, hi = spread(times)
-    text = f"{name:<44} median {med:7.2f} s   (min–max {lo:.2f}–{hi:.2f} s)"
+    pad = 44 - sum(2 if ord(ch) > 127 else 1 for ch in name)  # CJK is two columns wide
+    text = f"{name}{' ' * pad} median {med:7.2f} s   (min–max {lo:.2f}–{hi:.2f} s)"
     if floor is not None:
         text += f"   ratio {med / statistics.median(floor):5.1f}x"
     print(text)
@@ -125,7 +126,7 @@ def main():
     bg_requests, bg_check, bg_import = [], [], []
 
     def background():
-        settings.MOFAN_IMPORT_BACKGROUND_ROWS = 2000
+        settings.MOFAN_IMPORT_BACKGROUND_ROWS = min(2000, args.rows - 1)
         t0 = time.perf_counter()
         post({"file": SimpleUploadedFile("花名册.xlsx", data)})
         queued = time.perf_counter() - t0
