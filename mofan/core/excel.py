@@ -527,6 +527,10 @@ def sheet_rows(fileobj) -> int | None:
         fileobj.seek(0)
 
 
+def too_many_rows(max_rows) -> str:
+    return f"工作表超过 {max_rows} 行数据，已拒绝；请拆分成多个文件分批导入"
+
+
 def _bounded(rows):
     """The sheet's rows, refusing the sheet once it has more rows or columns than an import
     may have (counted while reading, since the stored dimension cannot be trusted)."""
@@ -541,7 +545,7 @@ def _bounded(rows):
             raise SheetRefused("文件内容已损坏，无法读取，请用 Excel 或 WPS 另存为 .xlsx 后重试") from exc
         number += 1
         if number > max_rows + 1:  # + the header row
-            raise SheetRefused(f"工作表超过 {max_rows} 行数据，已拒绝；请拆分成多个文件分批导入")
+            raise SheetRefused(too_many_rows(max_rows))
         if values is not None and len(values) > max_columns:
             if any(v not in (None, "") for v in values[max_columns:]):
                 raise SheetRefused(f"第 {number} 行超过 {max_columns} 列，已拒绝；"

@@ -46,6 +46,7 @@ from .excel import (
     import_limits,
     refuse_absurd_workbook,
     sheet_rows,
+    too_many_rows,
     xlsx_bytes,
     xlsx_response,
 )
@@ -716,8 +717,8 @@ class ImportScreen(ScreenView):
             return None
         max_rows = import_limits()[0]
         if rows - 1 > max_rows:
-            result = ImportResult(rows_read=rows - 1, errors=[RowError(
-                0, "", f"工作表超过 {max_rows} 行数据，已拒绝；请拆分成多个文件分批导入")])
+            result = ImportResult(rows_read=rows - 1,
+                                  errors=[RowError(0, "", too_many_rows(max_rows))])
             return render(request, "core/import.html",
                           self.context(result=result, filename=upload.name), status=422)
         job = jobs.start(self.screens, upload, request.user, rows=rows - 1,
