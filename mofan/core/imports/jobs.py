@@ -153,7 +153,8 @@ def remove_stale_files() -> None:
     """Checks never confirmed leave their file: remove it after a day, as the request's
     own temporary files (``files.STALE_UPLOAD_SECONDS``)."""
     old = timezone.now() - dt.timedelta(seconds=STALE_UPLOAD_SECONDS)
-    for job in ImportJob.objects.filter(created_at__lt=old).exclude(file=""):
+    for job in (ImportJob.objects.filter(dry_run=True, status=ImportJob.DONE, created_at__lt=old)
+                .exclude(file="")):
         _drop_file(job)
 
 

@@ -2,18 +2,13 @@
 nothing of it is visible, and after ``requeue_imports`` a new worker imports it exactly once
 (the attendance worker test's helpers, on the generic import)."""
 
-import os
-import signal
-import subprocess
-import sys
 import textwrap
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from mofan.attendance.tests.test_worker import ROOT, env, wait_for  # noqa: F401 (fixture)
+from mofan.attendance.tests.test_worker import env, requeue_and_work, stalled_worker  # noqa: F401
 from mofan.audit.models import AuditLog
 from mofan.core.imports import jobs
 from mofan.core.imports.models import ImportJob
@@ -51,26 +46,15 @@ def test_a_worker_killed_mid_import_leaves_no_person_and_the_next_imports_once(
     assert jobs.execute(check.pk) == ImportJob.DONE  # the check, here; the import, by workers
     client.post(reverse("core:import_job", args=[check.pk]))
     job = ImportJob.objects.get(dry_run=False)
-    marker = tmp_path / "saved"
-    slow = subprocess.Popen([sys.executable, "-c", SLOW_WORKER, str(marker)], env=env,
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_for(lambda: marker.exists() or slow.poll() is not None, 60, "the worker to save")
-        assert slow.poll() is None, slow.stderr.read().decode()
+    with stalled_worker(SLOW_WORKER, env, tmp_path / "saved", timeout=60):
         # Saved inside the import's transaction, not committed: nobody sees them.
         assert not Person.objects.filter(name__startswith="后台").exists()
         job.refresh_from_db()
         assert job.status == ImportJob.RUNNING and job.checked >= 500 and job.progress >= 50
-    finally:
-        slow.send_signal(signal.SIGKILL)
-        slow.wait()
     assert not Person.objects.filter(name__startswith="后台").exists()
     assert not AuditLog.objects.filter(action="import", object_type="orgs.person").exists()
 
-    call_command("requeue_imports", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    subprocess.run([sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0",
-                    "--no-startup-delay"], env=env, cwd=ROOT, check=True, timeout=120,
-                   capture_output=True)
+    requeue_and_work(env, timeout=120)
 
     job.refresh_from_db()
     assert (job.status, job.imported) == (ImportJob.DONE, ROWS)
