@@ -2,6 +2,7 @@
 sheet and queues it; the worker checks it, then after 确认导入 imports it all or nothing,
 with progress on a page only its user can open. The task runs here by calling it."""
 
+import os
 from io import BytesIO
 
 import pytest
@@ -248,3 +249,23 @@ def test_requeue_imports_runs_a_job_a_stopped_worker_left(world, small_threshold
         assert jobs.requeue_interrupted() == 1
     job.refresh_from_db()
     assert (job.status, job.rows_read) == (ImportJob.DONE, 3)
+
+
+def test_a_check_never_confirmed_loses_its_file_after_a_day_but_a_waiting_job_keeps_it(
+        world, small_threshold, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = world.client("admin")
+    checked = queue(client, roster(3), django_capture_on_commit_callbacks)
+    jobs.execute(checked.pk)
+    waiting = queue(client, roster(3), django_capture_on_commit_callbacks)
+    ImportJob.objects.update(created_at=timezone.now() - dt.timedelta(days=2))
+    checked.refresh_from_db()
+    kept = checked.file.path
+    jobs.remove_stale_files()
+    checked.refresh_from_db()
+    waiting.refresh_from_db()
+    assert not checked.file and not os.path.exists(kept)
+    assert waiting.file and os.path.exists(waiting.file.path)
