@@ -60,6 +60,8 @@ def start(screens, upload, user, *, rows: int, list_url: str) -> ImportJob:
 def confirm(job: ImportJob, user) -> ImportJob | None:
     """After a clean check: the same file, imported for real. One import per check (a
     second click finds the file already taken); None when there is nothing to confirm."""
+    if not (job.dry_run and job.status == ImportJob.DONE and job.file):
+        return None
     screens = screens_for(job.importer)
     if screens is None or not screens.may_import(user):
         return None
