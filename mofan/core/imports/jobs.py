@@ -120,7 +120,7 @@ def execute(job_id: int) -> str:
             result = importer.commit(data, checked, saved)
     except Exception as exc:
         _finish(job, ImportJob.FAILED,
-                reason=f"导入时发生错误（{type(exc).__name__}），未导入任何数据；请稍后重试或联系系统管理员")
+                reason=f"导入时发生错误（{type(exc).__name__}），未导入任何数据；请稍后重新上传，或联系系统管理员")
         raise
     finally:
         progress.close()
