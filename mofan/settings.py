@@ -206,6 +206,9 @@ MOFAN_ATTENDANCE_MAX_BYTES = 60 * 1024 * 1024
 # Background work (DESIGN.md mechanism 8): django-tasks with its database backend, so the
 # embedded default needs no other server; `manage.py db_worker` runs the tasks.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An Excel import of more data rows than this runs in the background with a progress page
+# (reading 10,000 people takes tens of seconds); smaller ones are checked in the request.
+MOFAN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("MOFAN_IMPORT_BACKGROUND_ROWS", "2000"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {

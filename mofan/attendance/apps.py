@@ -8,9 +8,13 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         from mofan.core import nav
+        from mofan.core.background import register_requeue
         from mofan.core.calendar.services import schedule_entered
 
+        from .background import requeue_interrupted
         from .services import on_schedule_entered
+
+        register_requeue(requeue_interrupted)  # manage.py requeue_imports
 
         schedule_entered.connect(on_schedule_entered, dispatch_uid="attendance_recompute")
         from django.db.models.signals import post_delete

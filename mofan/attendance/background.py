@@ -4,9 +4,9 @@
 import os
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django_tasks import task
 
+from mofan.core import background
 from mofan.core.files import extension
 
 from .models import ImportRun
@@ -31,7 +31,7 @@ def start_import(organ, upload, user, *, source="", dry_run=False) -> ImportRun:
 
 
 def enqueue(run: ImportRun) -> None:
-    transaction.on_commit(lambda: run_import.enqueue(run.pk))
+    background.enqueue(run_import, run.pk)
 
 
 def confirm_import(run: ImportRun, user) -> ImportRun:
@@ -44,25 +44,6 @@ def confirm_import(run: ImportRun, user) -> ImportRun:
 
 def requeue_interrupted() -> int:
     """Runs queued or running when the worker stopped, whose task no longer waits: queue
-    them again. Called as the worker starts (`make demo`), when no task can be running, so
-    a task left "running" by a killed worker is queued anew; the import being one
-    transaction, the interrupted attempt left nothing behind."""
-    from django.utils import timezone
-    from django_tasks_db.models import DBTaskResult
-
-    tasks = DBTaskResult.objects.filter(task_path=run_import.module_path)
-    live = {str(a) for a in tasks.filter(status="READY").values_list("args_kwargs", flat=True)}
-    n = 0
-    for run in ImportRun.objects.filter(status__in=[ImportRun.PENDING, ImportRun.RUNNING]):
-        args = {"args": [run.pk], "kwargs": {}}
-        if str(args) not in live:
-            with transaction.atomic():
-                # The killed attempt's task stays "running" for ever otherwise.
-                tasks.filter(status="RUNNING", args_kwargs=args).update(
-                    status="FAILED", finished_at=timezone.now(),
-                    exception_class_path="mofan.attendance.background.WorkerStopped",
-                    traceback="工作进程在导入过程中停止，导入已重新排队")
-                ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.PENDING, progress=0)
-                enqueue(run)
-            n += 1
-    return n
+    them again (see ``core.background.requeue``)."""
+    runs = ImportRun.objects.filter(status__in=[ImportRun.PENDING, ImportRun.RUNNING])
+    return background.requeue(run_import, runs, status=ImportRun.PENDING)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from mofan.audit.services import record
+from mofan.core.background import Progress
 from mofan.core.files import extension
 
 from . import parsing
@@ -44,15 +45,9 @@ def execute_run(run_id: int) -> str:
         return run.status
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.RUNNING, progress=5)
 
-    shown = [5]
-
-    def progress(pct):
-        # Each new percentage is one small write outside the import's transaction, so
-        # the page polling the run sees the bar move while the file is read and checked.
-        pct = min(pct, 99)
-        if pct > shown[0]:
-            shown[0] = pct
-            ImportRun.objects.filter(pk=run.pk).update(progress=pct)
+    # Each new percentage is one small write outside the import's transaction, so the
+    # page polling the run sees the bar move while the file is read and checked.
+    progress = Progress(ImportRun, run.pk, shown=5)
 
     try:
         with run.file.open("rb") as f:

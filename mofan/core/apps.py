@@ -7,8 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import constraints, facts, files, indicators
+        from . import background, constraints, facts, files, indicators
         from .calendar import views as calendar_views
+        from .imports import jobs
         from .ledger import reschedule
         from .ledger import views as ledger_views
 
@@ -19,4 +20,5 @@ class CoreConfig(AppConfig):
         files.remove_stale_uploads()  # a killed import's temporary file, at the next start
         ledger_views.register_nav()  # 我的待办, 办理时限
         calendar_views.register_nav()  # 工作日历, 法定节假日安排
+        background.register_requeue(jobs.requeue_interrupted)  # manage.py requeue_imports
         assert reschedule.recompute_provisional  # connected to schedule_entered on import

@@ -1,6 +1,8 @@
 """Core's tables live beside the mechanism they serve; Django finds them here."""
 
 from .calendar.models import CalendarOverride, CalendarYear
+from .imports.models import ImportJob
 from .ledger.models import DeadlineRule, LedgerEvent, LedgerFile
 
-__all__ = ["CalendarOverride", "CalendarYear", "DeadlineRule", "LedgerEvent", "LedgerFile"]
+__all__ = ["CalendarOverride", "CalendarYear", "DeadlineRule", "ImportJob", "LedgerEvent",
+           "LedgerFile"]

@@ -40,8 +40,19 @@ from mofan.audit.services import record, snapshot
 from mofan.orgs.models import Org
 
 from .constraints import integrity_message
-from .excel import xlsx_bytes, xlsx_response
+from .excel import (
+    ImportResult,
+    RowError,
+    import_limits,
+    refuse_absurd_workbook,
+    sheet_rows,
+    too_many_rows,
+    xlsx_bytes,
+    xlsx_response,
+)
 from .files import STALE_UPLOAD_SECONDS, file_response, human_size, remove_stale_files
+from .imports import jobs
+from .imports.models import ImportJob
 from .masking import mask_phone
 from .pickers import SearchSelect, SearchSelectMultiple, kind_of
 from .scoping import HEAD, MEMBER, ORG_ADMIN, WRITER_ROLES, WriteRefused, ensure_writable
@@ -197,6 +208,13 @@ class Screens:
     card_columns: list | None = None
     card_action = "查看"
     quick_new: list = []  # [(label, "field=value")]: 新增 links that open the form pre-filled
+
+    import_key = ""  # set for a Screens with an importer: how a background import finds it
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.importer and cls.model:
+            cls.import_key = jobs.register(cls)
 
     # --- declaration helpers
     @classmethod
@@ -627,6 +645,10 @@ class ImportTemplate(ScreenView):
 class ImportScreen(ScreenView):
     """Upload → dry run report → confirm.
 
+    A sheet of more than ``MOFAN_IMPORT_BACKGROUND_ROWS`` data rows (counted from its XML,
+    not read) is checked and imported by the background worker instead, on a progress
+    page (``core.imports``); an absurd one is refused here first, before it is queued.
+
     The dry run reads the upload where Django put it; only a file that passed is kept, under
     a generated name in var/imports, until the user confirms. Whatever happens then (success,
     refusal, an exception) the kept file is removed, and files left behind by a killed
@@ -650,6 +672,12 @@ class ImportScreen(ScreenView):
         if not self.screens.may_import(user):
             raise PermissionDenied("您无权导入此类记录")
 
+    def context(self, **extra):
+        jobs_ = ImportJob.objects.filter(created_by=self.request.user,
+                                         importer=self.screens.import_key)[:5]
+        return super().context(jobs=jobs_, background_rows=settings.MOFAN_IMPORT_BACKGROUND_ROWS,
+                               **extra)
+
     def get(self, request):
         self.refuse_unless_allowed(request.user)
         return render(request, "core/import.html", self.context())
@@ -668,6 +696,8 @@ class ImportScreen(ScreenView):
             messages.error(request, f"文件超过 {limit}，请拆分后再导入。")
             return render(request, "core/import.html", self.context(), status=422)
         self.discard(request.session.pop(self.SESSION_KEY, None))  # an earlier, unconfirmed one
+        if big := self.in_background(request, upload):
+            return big
         result = importer.read(upload)
         if result.ok:
             token = uuid.uuid4().hex
@@ -676,6 +706,24 @@ class ImportScreen(ScreenView):
         status = 200 if result.ok else 422
         return render(request, "core/import.html",
                       self.context(result=result, filename=upload.name), status=status)
+
+    def in_background(self, request, upload):
+        """For a sheet too big to read in the request: its job's page (or its refusal);
+        None for the others, read here as always."""
+        if refuse_absurd_workbook(upload):
+            return None  # read() refuses it at once, before parsing
+        rows = sheet_rows(upload)
+        if rows is None or rows - 1 <= settings.MOFAN_IMPORT_BACKGROUND_ROWS:
+            return None
+        max_rows = import_limits()[0]
+        if rows - 1 > max_rows:
+            result = ImportResult(rows_read=rows - 1,
+                                  errors=[RowError(0, "", too_many_rows(max_rows))])
+            return render(request, "core/import.html",
+                          self.context(result=result, filename=upload.name), status=422)
+        job = jobs.start(self.screens, upload, request.user, rows=rows - 1,
+                         list_url=reverse(self.context()["url_list"]))
+        return redirect("core:import_job", job.pk)
 
     def keep(self, upload, stored):
         try:

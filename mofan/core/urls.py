@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import pickers, views
+from .imports import views as import_views
 
 app_name = "core"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("pick/<slug:kind>/", pickers.pick, name="pick"),
     path("indicators/<str:key>/<int:organ_id>/", views.indicator_records,
          name="indicator_records"),
+    path("imports/<int:pk>/", import_views.job_page, name="import_job"),
 ]

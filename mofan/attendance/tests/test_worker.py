@@ -2,6 +2,7 @@
 restart loses no task"): nothing of the interrupted attempt stays behind, and after
 ``requeue_imports`` a new worker imports the file exactly once."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -69,30 +70,43 @@ def wait_for(check, timeout, what):
         time.sleep(0.05)
 
 
+@contextlib.contextmanager
+def stalled_worker(script, env, marker, timeout=15):
+    """A worker running ``script`` (argv[1]: ``marker``), once it has touched the marker
+    (written inside its import's transaction): killed by SIGKILL when the block ends."""
+    slow = subprocess.Popen([sys.executable, "-c", script, str(marker)], env=env,
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(lambda: marker.exists() or slow.poll() is not None, timeout,
+                 "the worker to write")
+        assert slow.poll() is None, slow.stderr.read().decode()
+        yield
+    finally:
+        slow.send_signal(signal.SIGKILL)
+        slow.wait()
+
+
+def requeue_and_work(env, timeout=30):
+    """``requeue_imports``, then a new worker that runs what is queued and stops."""
+    call_command("requeue_imports", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    subprocess.run([sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0",
+                    "--no-startup-delay"], env=env, cwd=ROOT, check=True, timeout=timeout,
+                   capture_output=True)
+
+
 def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_imports_once(world, env, tmp_path):
     people(world)
     run = background.start_import(world.organ, SimpleUploadedFile("打卡.csv", csv_bytes(ROWS)),
                                   world.users["admin"])
-    marker = tmp_path / "stored"
-    slow = subprocess.Popen([sys.executable, "-c", SLOW_WORKER, str(marker)], env=env,
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_for(lambda: marker.exists() or slow.poll() is not None, 15, "the worker to store")
-        assert slow.poll() is None, slow.stderr.read().decode()
+    with stalled_worker(SLOW_WORKER, env, tmp_path / "stored"):
         # Written inside the import's transaction, not committed: nobody sees them.
         assert Punch.objects.count() == 0
         run.refresh_from_db()
         assert run.status == ImportRun.RUNNING and run.progress >= 60
-    finally:
-        slow.send_signal(signal.SIGKILL)
-        slow.wait()
     assert (Punch.objects.count(), DayStat.objects.count()) == (0, 0)
     assert not AuditLog.objects.filter(action="import").exists()
 
-    call_command("requeue_imports", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    subprocess.run([sys.executable, "manage.py", "db_worker", "--batch", "--interval", "0",
-                    "--no-startup-delay"], env=env, cwd=ROOT, check=True, timeout=30,
-                   capture_output=True)
+    requeue_and_work(env)
 
     run.refresh_from_db()
     assert (run.status, run.imported, run.duplicates) == (ImportRun.DONE, 3, 0)

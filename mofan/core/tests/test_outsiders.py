@@ -42,6 +42,14 @@ def _group_member(w):
                                           role="member"))
 
 
+def _import_job(w):
+    from mofan.core.imports.models import ImportJob
+
+    return ImportJob.objects.get_or_create(
+        importer="orgs.PersonScreens", label="人员", org=w.organ, created_by=w.users["admin"],
+        filename="花名册.xlsx", defaults={"status": ImportJob.DONE})[0]
+
+
 # Objects of the first organ (world.organ) for id URLs that are not generic Screens (or
 # generic Screens whose model the small world has no row of).
 OBJECT_FOR = {
@@ -49,6 +57,7 @@ OBJECT_FOR = {
     "orgs:campaign_plan_file": lambda w: w.campaign,
     "orgs:campaign_next_year": lambda w: w.campaign,
     **{f"orgs:groupmember_{s}": _group_member for s in ("detail", "edit", "delete")},
+    "core:import_job": lambda w: _import_job(w),
     "accounts:user_edit": lambda w: w.users["admin"],
     "accounts:user_role": lambda w: w.users["admin"],
     "accounts:user_reset_password": lambda w: w.users["admin"],

@@ -1,0 +1,1 @@
+"""Big Excel imports as background jobs (see ``jobs``)."""
