@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
@@ -132,7 +133,11 @@ def write_backup(path: Path, progress=None) -> dict:
                 if progress:
                     progress(label, n)
         manifest = {"format": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
-                    "database": connection.vendor, "counts": counts}
+                    "database": connection.vendor, "counts": counts,
+                    # Content types are made anew by migrate, with ids in whatever order
+                    # the target's migrations ran: rows pointing at one are mapped by name.
+                    "content_types": {str(pk): [app, model] for pk, app, model in
+                                      ContentType.objects.values_list("pk", "app_label", "model")}}
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         if media.exists():
             for f in sorted(media.rglob("*")):
@@ -167,17 +172,18 @@ def read_backup(path: Path, progress=None) -> dict:
         if not database_is_empty():
             raise RestoreError("目标数据库不是空库；恢复只能写入空数据库，以免覆盖现有数据")
         with transaction.atomic():
+            remap = _content_types_here(manifest.get("content_types", {}))
             # Rows arrive in model order, not dependency order: check keys once at the end.
             with connection.constraint_checks_disabled():
                 if version == 1:
                     for chunk in _chunks(json.loads(zf.read("data.json"))):
-                        _insert(chunk)
+                        _insert(chunk, remap)
                 else:
                     for label in manifest["counts"]:
                         with zf.open(f"data/{label}.jsonl") as member:
                             lines = io.TextIOWrapper(member, encoding="utf-8")
                             for chunk in _chunks(json.loads(line) for line in lines):
-                                _insert(chunk)
+                                _insert(chunk, remap)
                         if progress:
                             progress(label, manifest["counts"][label])
             connection.check_constraints()
@@ -196,7 +202,19 @@ def read_backup(path: Path, progress=None) -> dict:
     return manifest
 
 
-def _insert(chunk: list) -> None:
+def _content_types_here(names: dict) -> dict:
+    """{content type id in the backup: the id of the same model here}."""
+    here = {(app, model): pk for pk, app, model in
+            ContentType.objects.values_list("pk", "app_label", "model")}
+    remap = {}
+    for old, (app, model) in names.items():
+        if (app, model) not in here:  # a model since removed: keep its rows pointing somewhere
+            here[(app, model)] = ContentType.objects.create(app_label=app, model=model).pk
+        remap[int(old)] = here[(app, model)]
+    return remap
+
+
+def _insert(chunk: list, remap: dict) -> None:
     """Serialised rows (several models possible) inserted as they were, keys included, then
     the rows of their many-to-many fields. Each value goes through its field's own
     ``to_python`` (what the deserializer does) and database preparation; building model
@@ -208,7 +226,7 @@ def _insert(chunk: list) -> None:
     for label, objects in by_model.items():
         model = apps.get_model(label)
         fields = model._meta.concrete_fields
-        convert = [_converter(f) for f in fields]
+        convert = [_converter(f, remap) for f in fields]
         rows = [[c(obj["pk"] if f.primary_key else obj["fields"].get(f.name, _MISSING))
                  for f, c in zip(fields, convert, strict=True)] for obj in objects]
         _executemany(model._meta.db_table, [f.column for f in fields], rows)
@@ -234,8 +252,10 @@ _AS_IS = {"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigInt
           "FileField"}
 
 
-def _converter(field):
+def _converter(field, remap):
     """A function from a serialised value to the value the database is given."""
+    if field.is_relation and field.related_model is ContentType and remap:
+        return lambda raw: None if raw is None else remap.get(raw, raw)
     target = field.target_field if field.is_relation else field
     kind, ops = target.get_internal_type(), connection.ops
     parse = {"DateField": (dt.date.fromisoformat, ops.adapt_datefield_value),
