@@ -218,3 +218,15 @@ def test_six_figures_of_a_year_for_many_organs_are_one_query(year, django_assert
     with django_assert_num_queries(1):
         table = indicators.table(year, YEAR, KEYS)
     assert table["attendance.rate"][year[0]] is not None
+
+
+def test_the_rebuild_command_puts_a_stale_rollup_back_in_sync(year):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    MonthStat.objects.filter(month=dt.date(2025, 10, 1)).delete()
+    out = StringIO()
+    call_command("rebuild_month_stats", stdout=out)
+    assert "24 条" in out.getvalue()
+    assert_both_paths_agree(year)
