@@ -198,11 +198,25 @@ def test_deleting_a_person_takes_their_days_out_of_the_rollup(year, world):
                                   end=dt.date(2025, 3, 4)))
     march = dt.date(2025, 3, 1)
     before = MonthStat.objects.get(organ=world.organ, month=march)
+    pk = person.pk
     person.delete()
     # Deleting the leave on the way recomputed its days while the person still existed.
-    assert not DayStat.objects.filter(person_id=person.pk).exists()
+    assert not DayStat.objects.filter(person_id=pk).exists()
     after = MonthStat.objects.get(organ=world.organ, month=march)
     assert (after.n_due, after.leave) == (before.n_due - 19, before.leave - 2)
+    assert_both_paths_agree(year)
+
+
+def test_deleting_a_unit_takes_its_days_out_of_the_rollup(year, world):
+    """A person who moved keeps the 日统计 rows of their old unit until recomputed; Django
+    deletes those rows with the unit."""
+    person = Person.objects.get(name="赵馆员")
+    person.org = world.section
+    person.save()
+    before = MonthStat.objects.get(organ=world.organ, month=dt.date(2025, 5, 1)).n_due
+    world.unit.delete()
+    assert not DayStat.objects.filter(person=person).exists()
+    assert MonthStat.objects.get(organ=world.organ, month=dt.date(2025, 5, 1)).n_due < before
     assert_both_paths_agree(year)
 
 
