@@ -15,6 +15,8 @@ database is empty; SQLite runs use a fresh temporary database each time.
   (COPY + INSERT … ON CONFLICT DO NOTHING on PostgreSQL, INSERT OR IGNORE on SQLite) into
   an equivalent table (the punch table's columns, unique constraint, indexes and foreign
   keys); peak memory of the import;
+- 月汇总: the month rollup (MonthStat) that recompute_many rewrites after the 日统计, vs
+  the bare GROUP BY of the month's 日统计 rows, read;
 - 日统计 of a county month (December of the demo's year, every organ, one statement) vs
   the bare SQL aggregate over the same punches and calendar — every person × every day
   of the organ's calendar left-joined to the punches counted per person-day (the same
@@ -113,7 +115,7 @@ def main():
     from mofan.attendance import parsing, reports
     from mofan.attendance.importing import LOCAL, import_file
     from mofan.attendance.models import Bulletin, DayPlan, DayStat, Punch
-    from mofan.attendance.stats import recompute_many
+    from mofan.attendance.stats import recompute_many, rollup
     from mofan.orgs.models import Org, Person
 
     organs = list(Org.objects.filter(kind=Org.ORGAN).order_by("id"))
@@ -272,6 +274,24 @@ def main():
         compare("日统计 vs read-only punches on workdays only", ours_stats, floor_punches_only,
                 n=REPEAT, before_ours=clear_december,
                 floor_label="the bare SQL aggregate of the punches on workdays, read")
+
+        # The month rollup recompute_many rewrites after the person-days (its share of the
+        # figures above), against the same GROUP BY of the month's 日统计 only read.
+        def ours_rollup():
+            with transaction.atomic():
+                rollup([o.pk for o in organs], *dec)
+
+        sums = ", ".join(
+            ["SUM(CASE WHEN due THEN 1 ELSE 0 END)",
+             "SUM(CASE WHEN due AND attended THEN 1 ELSE 0 END)"]
+            + [f"SUM(CASE WHEN status = '{x}' THEN 1 ELSE 0 END)"
+               for x in (*DayStat.ANOMALIES, DayStat.LEAVE)])
+        floor_rollup = read(
+            f"SELECT organ_id, {sums} FROM {ds} WHERE organ_id IN ({ids}) "  # noqa: S608
+            "AND date BETWEEN %s AND %s GROUP BY organ_id", list(dec))
+        compare(f"月汇总 county month ({days} person-days → {len(organs)} rows)", ours_rollup,
+                floor_rollup, n=REPEAT,
+                floor_label="the bare GROUP BY organ of the month's 日统计, read")
 
     main = organs[0]
     monday = dt.date(YEAR, 12, 8)

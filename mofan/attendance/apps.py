@@ -24,6 +24,13 @@ class AttendanceConfig(AppConfig):
 
         post_delete.connect(absence_deleted, sender=Absence, dispatch_uid="att_absence_del")
         post_delete.connect(schedule_deleted, sender=Schedule, dispatch_uid="att_schedule_del")
+        from mofan.orgs.models import Org, Person
+
+        from .services import org_deleted, person_deleted
+
+        # The rollup follows the 日统计 Django's cascade deletes.
+        post_delete.connect(person_deleted, sender=Person, dispatch_uid="att_person_del")
+        post_delete.connect(org_deleted, sender=Org, dispatch_uid="att_org_del")
         from django.db.models.signals import post_save, pre_save
 
         from mofan.core.calendar.models import CalendarOverride

@@ -1,13 +1,14 @@
 """效能型 attendance indicators: each one grouped query over many organs."""
 
+import datetime as dt
 from functools import partial
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from mofan.core import indicators
 from mofan.core.indicators import count_per_organ, rate
 
-from .models import Bulletin, DayStat, Explanation, MonthCase, SpotCheck
+from .models import Bulletin, DayStat, Explanation, MonthCase, MonthStat, SpotCheck
 
 indicators.add_pillar("efficiency", "效能型", 30, prefixes=("attendance.",))
 
@@ -18,13 +19,30 @@ def _stats(period):
     return DayStat.objects.filter(date__range=(period.start, period.end))
 
 
+def whole_months(period) -> bool:
+    """Whether the period is made of whole months (a month, a quarter, a year)."""
+    return (period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1
+            and period.start <= period.end)
+
+
+COUNTS = ("n_due", "present", *DayStat.ANOMALIES)
+
+
 def _day_counts(organ_ids, period) -> dict:
     """{organ_id: row of counts}: the rate and the five anomaly counts read one grouped
-    query together (a county year is a million person-days), on the organ column the
-    日统计 rows carry and their (organ, date) index, without joining the org table."""
+    query together. A period of whole months adds up the organs' MonthStat rows (a county
+    year is 480 of them); any other (a week) reads its DayStat rows — a million for a
+    county year — on the organ column they carry and their (organ, date) index."""
     ids = tuple(organ_ids)
 
     def compute():
+        if whole_months(period):
+            rows = (MonthStat.objects.filter(organ__in=ids,
+                                             month__range=(period.start, period.end))
+                    .values("organ").annotate(**{f"sum_{c}": Sum(c) for c in COUNTS})
+                    .order_by())
+            return {r["organ"]: {"organ": r["organ"], **{c: r[f"sum_{c}"] for c in COUNTS}}
+                    for r in rows}
         counts = {s: Count("pk", filter=Q(status=s)) for s in DayStat.ANOMALIES}
         rows = (_stats(period).filter(organ__in=ids).values("organ")
                 .annotate(n_due=Count("pk", filter=Q(due=True)),

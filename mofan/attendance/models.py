@@ -292,6 +292,32 @@ class DayStat(ScopedModel):
         return hhmm(self.last_min)
 
 
+class MonthStat(models.Model):
+    """An organ's month of 日统计 added up (the rate's terms and the anomaly counts), so a
+    committee page reads 480 rows for a county year instead of a million person-days.
+    Rewritten with the DayStat rows it sums, in the same transaction (``stats.rollup``)."""
+
+    # Derived like DayStat: written by one INSERT … SELECT from DayStat rows that only exist
+    # for existing organs, so no foreign-key trigger (Django still deletes them with the org).
+    organ = models.ForeignKey("orgs.Org", on_delete=models.CASCADE, related_name="+",
+                              db_index=False, db_constraint=False)  # (organ, month) leads
+    month = models.DateField()  # its first day
+    n_due = models.PositiveIntegerField(default=0)
+    present = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    severe_late = models.PositiveIntegerField(default=0)
+    early = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    absent = models.PositiveIntegerField(default=0)
+    leave = models.PositiveIntegerField(default=0)  # 请假 and 出差 days
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organ", "month"], name="att_monthstat_once")]
+
+    def __str__(self):
+        return f"{self.organ_id} {self.month:%Y-%m}"
+
+
 class SpotCheck(ScopedModel):
     """抽查: the office checks a unit on the spot; it appears in the week's bulletin."""
 

@@ -186,3 +186,34 @@ def calendar_day_changed(sender, instance, **kwargs) -> None:
         for day in days:
             if lo is not None and lo <= day <= hi:
                 recompute(organ, day, day)
+
+
+def refresh_rollup(organ_id) -> int:
+    """Add up again every month the organ has a rollup for (after Django's cascade deleted
+    some of its 日统计 rows with a person or a unit)."""
+    from django.db.models import Max, Min
+
+    from .models import MonthStat
+    from .stats import rollup
+
+    r = MonthStat.objects.filter(organ_id=organ_id).aggregate(lo=Min("month"), hi=Max("month"))
+    return rollup([organ_id], r["lo"], r["hi"]) if r["lo"] else 0
+
+
+def person_deleted(sender, instance, **kwargs) -> None:
+    """A deleted person's 日统计 went with them: their organ's months are added up again.
+    Deleting their leave on the way recomputed its days while they still existed (the
+    cascade deletes leave before people), so rows of theirs written then go first."""
+    from mofan.orgs.models import Org
+
+    DayStat.objects.filter(person_id=instance.pk).delete()
+    organ_id = Org.objects.filter(pk=instance.org_id).values_list("organ_id", flat=True).first()
+    if organ_id:
+        refresh_rollup(organ_id)
+
+
+def org_deleted(sender, instance, **kwargs) -> None:
+    """A deleted unit's 日统计 (of people who have left it) went with it; a deleted organ's
+    rollup went with it too."""
+    if instance.organ_id and instance.organ_id != instance.pk:
+        refresh_rollup(instance.organ_id)

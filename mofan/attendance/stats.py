@@ -1,16 +1,18 @@
 """日统计, set-based: the organ's days are expanded once into ``DayPlan`` (the work
 calendar's kind and the schedule in force), then one INSERT … SELECT joins people ×
 plan days with the punches grouped per person-day and the expanded absences, and decides
-each person-day's status in SQL. Only the range asked for is deleted and recomputed."""
+each person-day's status in SQL. Only the range asked for is deleted and recomputed; the
+months it touches are then added up again into ``MonthStat`` (the committee's rollup)."""
 
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import Max, Min
 
 from mofan.core.calendar.services import calendars_for
 from mofan.orgs.models import Org, Person
 
-from .models import AbsenceDay, DayPlan, DayStat, Policy, Punch, Schedule, minutes
+from .models import AbsenceDay, DayPlan, DayStat, MonthStat, Policy, Punch, Schedule, minutes
 
 DEFAULT = Schedule(name="默认作息", effective_from=dt.date(2000, 1, 1))
 DEFAULT_GRACE = int(Policy._meta.get_field("grace_minutes").default)
@@ -200,4 +202,69 @@ def recompute_many(organs: list[Org], start: dt.date, end: dt.date) -> int:
                 cur.execute("RESET enable_nestloop")
                 cur.execute("RESET jit")
                 cur.execute("RESET work_mem")
-            return written
+        rollup([o.pk for o in organs], start, end)
+        return written
+
+
+def months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """[(first day, last day)] of every month [start, end] touches."""
+    out, first = [], start.replace(day=1)
+    while first <= end:
+        following = (first + dt.timedelta(days=31)).replace(day=1)
+        out.append((first, following - dt.timedelta(days=1)))
+        first = following
+    return out
+
+
+def rollup(organ_ids, start: dt.date, end: dt.date, *, day_model=DayStat,
+           month_model=MonthStat, using: str = "default") -> int:
+    """Rewrite the organs' MonthStat rows of every month [start, end] touches, each added
+    up from the month's DayStat rows (days outside [start, end] included): one DELETE and
+    one INSERT … SELECT … GROUP BY whatever the number of organs and months. The month a
+    day falls in comes from a VALUES list of the months joined on its date, which both
+    SQLite and PostgreSQL read alike (columns ``column1``, ``column2``). The models are
+    parameters so the migration that creates the table fills it with its historical ones.
+    Returns the number of rows written."""
+    ids = [int(pk) for pk in organ_ids]
+    spans = months(start, end)
+    if not ids or not spans:
+        return 0
+    month_model.objects.using(using).filter(
+        organ_id__in=ids, month__range=(spans[0][0], spans[-1][0])).delete()
+    conn = connections[using]
+    q = conn.ops.quote_name
+    counts = ", ".join(
+        ["SUM(CASE WHEN due THEN 1 ELSE 0 END)",
+         "SUM(CASE WHEN due AND attended THEN 1 ELSE 0 END)"]
+        + [f"SUM(CASE WHEN status = '{s}' THEN 1 ELSE 0 END)" for s in DayStat.ANOMALIES]
+        + [f"SUM(CASE WHEN status IN ('{DayStat.LEAVE}', '{DayStat.TRIP}') THEN 1 ELSE 0 END)"])
+    columns = ", ".join(q(c) for c in ("organ_id", "month", "n_due", "present", *DayStat.ANOMALIES,
+                                       "leave"))
+    values = ", ".join(["(%s, %s)"] * len(spans))
+    # Only table and column names, the status constants and placeholders are formatted in.
+    sql = f"""
+INSERT INTO {q(month_model._meta.db_table)} ({columns})
+SELECT d.organ_id, m.column1, {counts}
+FROM {q(day_model._meta.db_table)} d
+JOIN (VALUES {values}) m ON d.date BETWEEN m.column1 AND m.column2
+WHERE d.organ_id IN ({", ".join(["%s"] * len(ids))}) AND d.date BETWEEN %s AND %s
+GROUP BY d.organ_id, m.column1
+"""  # noqa: S608
+    params = [d for span in spans for d in span] + ids + [spans[0][0], spans[-1][1]]
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.rowcount
+
+
+def rebuild_rollup(*, day_model=DayStat, month_model=MonthStat, using: str = "default") -> int:
+    """Every organ's MonthStat rows from its DayStat rows (a database that had 日统计 before
+    the rollup existed, or one to put back in sync). Returns the number of rows written."""
+    days = day_model.objects.using(using).order_by()
+    with transaction.atomic(using=using):
+        month_model.objects.using(using).all().delete()
+        found = days.aggregate(lo=Min("date"), hi=Max("date"))
+        if found["lo"] is None:
+            return 0
+        organ_ids = list(days.values_list("organ_id", flat=True).distinct())
+        return rollup(organ_ids, found["lo"], found["hi"], day_model=day_model,
+                      month_model=month_model, using=using)
