@@ -1,4 +1,5 @@
-"""Load test (issue 13, item 2): gunicorn with 3 workers on the database of DATABASE_URL,
+"""Load test (issue 13, item 2): gunicorn as deployed (``deploy/gunicorn.conf.py``: 2 × cores + 1
+sync workers, 5 on this 2-core machine) on the database of DATABASE_URL,
 and virtual users of every demo role clicking through it for a bounded time.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mofan_bench .venv/bin/python bench/load.py
@@ -489,7 +490,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=120, help="seconds")
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1,
+                        help="default: 2 × cores + 1, as deploy/gunicorn.conf.py")
     parser.add_argument("--port", type=int, default=0, help="default: a free one in 8700–8799")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="~5 s, 2 users, short think time")
@@ -497,6 +499,7 @@ def main():
     args.think = (1.0, 3.0)
     if args.smoke:
         args.users, args.duration, args.think = min(args.users, 2), 5, (0.05, 0.2)
+        args.workers = min(args.workers, 2)  # the suite runs beside it
     t0 = time.monotonic()
     _setup.setup_django()
     from django.db import connection
