@@ -2,8 +2,8 @@
 ``manage.py backup`` and ``manage.py restore`` beside a floor measured in the same run (the
 database's own dump and restore of the same tables: pg_dump / pg_restore on PostgreSQL,
 sqlite3's .dump / reading the dump back on SQLite), the ratio, and a row-for-row check that
-the restored database equals the original (every backed-up table's count and a SHA-256 of
-its rows in key order).
+the restored database equals the original (``core.backup.table_fingerprints``: every
+backed-up table's count and a SHA-256 of its rows in key order).
 
     .venv/bin/python bench/backup.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mofan_bench .venv/bin/python bench/backup.py
@@ -30,23 +30,11 @@ from django.db import connection  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 FINGERPRINT = """
-import hashlib, json, os, django
+import json, os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
 django.setup()
-from django.db import connection
-from mofan.core.backup import _models
-out = {}
-with connection.cursor() as cur:
-    for m in _models():
-        t, pk = m._meta.db_table, m._meta.pk.column
-        h, n = hashlib.sha256(), 0
-        cur.execute(f'SELECT * FROM "{t}" ORDER BY "{pk}"')
-        while rows := cur.fetchmany(5000):
-            n += len(rows)
-            for r in rows:
-                h.update(repr(r).encode())
-        out[m._meta.label_lower] = [n, h.hexdigest()]
-print(json.dumps(out))
+from mofan.core.backup import table_fingerprints
+print(json.dumps(table_fingerprints()))
 """
 
 

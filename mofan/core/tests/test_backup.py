@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from mofan.audit.anchors import read_anchors, write_anchor
 from mofan.audit.models import AuditLog
 from mofan.audit.services import record, verify_audit, verify_chain
-from mofan.core.backup import _models
+from mofan.core.backup import _models, table_fingerprints
 
 
 def fingerprint():
@@ -248,34 +248,6 @@ def test_a_backup_writes_each_row_as_django_serialises_it(world):
         assert json.dumps(ours, cls=ExactEncoder) == json.dumps(django_s, cls=ExactEncoder), model
 
 
-def raw_fingerprint():
-    """Every backed-up table as its row count and a hash of its rows in key order, read
-    bare (fast enough for a county's punches); a content type as its name, since its id
-    is whatever the database's migrations gave it."""
-    import hashlib
-
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    names = {pk: (app, model) for pk, app, model in
-             ContentType.objects.values_list("pk", "app_label", "model")}
-    out = {}
-    with connection.cursor() as cur:
-        for m in _models():
-            by_name = {f.column for f in m._meta.concrete_fields
-                       if f.is_relation and f.related_model is ContentType}
-            h, n = hashlib.sha256(), 0
-            cur.execute(f'SELECT * FROM "{m._meta.db_table}" ORDER BY "{m._meta.pk.column}"')  # noqa: S608
-            columns = [c[0] for c in cur.description]
-            while rows := cur.fetchmany(5000):
-                n += len(rows)
-                h.update(repr([tuple(names.get(v, v) if c in by_name else v
-                                     for c, v in zip(columns, row, strict=True))
-                               for row in rows]).encode())
-            out[m._meta.label_lower] = (n, h.hexdigest())
-    return out
-
-
 def test_a_county_year_comes_back_row_for_row(transactional_db, tmp_path, settings):
     """Backup → wipe → restore on a small county year (every module, every organ, the
     attendance year's punches and 日统计): every table is identical; the audit log holds its
@@ -287,7 +259,7 @@ def test_a_county_year_comes_back_row_for_row(transactional_db, tmp_path, settin
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo", "--scale", "county", "--organs", "2", "--seed", "3",
                  "--year", "2025", stdout=StringIO())
-    before = raw_fingerprint()
+    before = table_fingerprints()
     assert before["attendance.punch"][0] > 10_000 and before["appeals.appeal"][0] > 0
     target = tmp_path / "county.zip"
     call_command("backup", "--output", str(target), stdout=StringIO())
@@ -296,7 +268,7 @@ def test_a_county_year_comes_back_row_for_row(transactional_db, tmp_path, settin
     ContentType.objects.all().delete()
     ContentType.objects.bulk_create([ContentType(app_label=a, model=m) for a, m in reversed(names)])
     call_command("restore", str(target), stdout=StringIO())
-    after = raw_fingerprint()
+    after = table_fingerprints()
     audit = "audit.auditlog"
     assert after.pop(audit)[0] == before.pop(audit)[0] + 1
     assert {k for k in before if after[k] != before[k]} == set()
