@@ -15,7 +15,7 @@ class ImportJob(models.Model):
 
     # The registry key of the import screen (``core.imports.jobs``), never a code path.
     importer = models.CharField("导入类型", max_length=100)
-    label = models.CharField("记录类型", max_length=100)  # 人员, 民情台账 … for the page
+    label = models.CharField("记录类型", max_length=100)  # the screen's label, for the page
     list_url = models.CharField("列表地址", max_length=200, blank=True)
     org = models.ForeignKey("orgs.Org", verbose_name="所在单位", null=True, blank=True,
                             on_delete=models.SET_NULL, related_name="+")

@@ -133,7 +133,7 @@ class BulkPlayer:
     memory and written with ``bulk_create`` a batch at a time. No audit rows: a demo load is
     not anybody's action, and replaying the hash chain row by row is what makes it slow.
 
-    ``step(item, action, at, ...)`` records a ledger's own step (回访, 评定) the same way.
+    ``step(item, action, at, ...)`` records a ledger's own step (a follow-up visit, a rating) the same way.
     Call ``flush()`` at the end (and it runs itself every ``batch`` items)."""
 
     def __init__(self, model, *, batch=2000):
