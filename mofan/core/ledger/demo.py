@@ -64,6 +64,15 @@ RETURN_REASONS = [
 NOTES = ["已联系当事人了解具体情况。", "已会同相关股室现场查看。", "正在协调资金和人员。"]
 
 
+
+def _submitted_on(item, day, total, late, rng, wd):
+    """The day the owner submits: past the deadline for a late close, else within the
+    time allowed (play and BulkPlayer draw it alike, so a seed gives the same year)."""
+    if late:
+        return wd(item.deadline, rng.randint(1, 6))
+    done = wd(day, rng.randint(0, max(0, min(total, 10) - 1))) if total else day
+    return min(done, item.deadline) if item.deadline >= day else day
+
 def play(item, fate, *, world, keeper, owner, owner_unit=None, results=RESULTS):
     """Register ``item`` (unsaved) and drive it to ``fate``. Returns the item."""
     rng = world.rng
@@ -94,11 +103,7 @@ def play(item, fate, *, world, keeper, owner, owner_unit=None, results=RESULTS):
         return item
     total = ledger.deadline_days(item)
     late = fate == "closed_late"
-    if late:
-        done = wd(item.deadline, rng.randint(1, 6))
-    else:
-        done = wd(day, rng.randint(0, max(0, min(total, 10) - 1))) if total else day
-        done = min(done, item.deadline) if item.deadline >= day else day
+    done = _submitted_on(item, day, total, late, rng, wd)
     ledger.do_submit(item, actor=me, result=rng.choice(results), at=moment(done, rng, 14, 16))
     if fate == "submitted":
         return item
@@ -246,11 +251,7 @@ class BulkPlayer:
                       note="同意延期。", data={"to": str(new)}, change=approve)
             return item
         total = self.days(item)
-        if fate == "closed_late":
-            done = wd(item.deadline, rng.randint(1, 6))
-        else:
-            done = wd(day, rng.randint(0, max(0, min(total, 10) - 1))) if total else day
-            done = min(done, item.deadline) if item.deadline >= day else day
+        done = _submitted_on(item, day, total, fate == "closed_late", rng, wd)
         self.submit(item, actor=me, result=rng.choice(results), at=moment(done, rng, 14, 16))
         if fate == "submitted":
             return item
