@@ -285,6 +285,11 @@ def _cache() -> dict:
 
 
 CACHES = {"default": _cache()}
+# Tables of figures are cached until a committed write changes the data (core.freshness),
+# and at most this long; 0 computes every figure on every page.
+MOFAN_FIGURE_CACHE_SECONDS = int(os.environ.get("MOFAN_FIGURE_CACHE_SECONDS", 3600))
+# Writes no figure reads: they leave cached figures in place (else every login would empty it).
+MOFAN_WRITES_NOT_IN_FIGURES = ("django_session", "audit_auditlog", "accounts_loginattempt")
 SESSION_ENGINE = {
     "db": "django.contrib.sessions.backends.db",
     "cache": "django.contrib.sessions.backends.cache",

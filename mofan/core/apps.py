@@ -7,13 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import background, constraints, facts, files, indicators
+        from django.db.backends.signals import connection_created
+
+        from . import background, constraints, facts, files, freshness, indicators
         from .calendar import views as calendar_views
         from .imports import jobs
         from .ledger import reschedule
         from .ledger import views as ledger_views
 
         indicators.autodiscover()
+        connection_created.connect(freshness.install)  # figures cached until data changes
+        freshness.connected_databases()
         constraints.word_unique_constraints()  # a duplicate key reads as a sentence
         facts.autodiscover()  # facts and place names for documents
         files.delete_files_with_rows()

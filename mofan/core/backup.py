@@ -33,7 +33,9 @@ from mofan.audit.chain import LEGACY, seal_legacy_rows
 FORMAT_VERSION = 2  # 1: every row in one data.json; 2: data/<app.model>.jsonl per table
 CHUNK = 2000  # rows read, serialised and inserted at a time
 # Derived or transient tables are not backed up.
-EXCLUDED = {"contenttypes", "sessions", "auth.permission", "accounts.loginattempt"}
+# The data version belongs to its database (core.freshness): a restore must raise it, not reset it.
+EXCLUDED = {"contenttypes", "sessions", "auth.permission", "accounts.loginattempt",
+            "core.dataversion"}
 
 
 def _models():

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef
 
+from . import freshness
 from .discovery import import_app_modules
 
 
@@ -210,12 +211,19 @@ def _users_of(model, organ_ids) -> set:
 def table(organ_ids, period: Period, keys=None) -> dict:
     """{key: {organ_id: value}} for the chosen (default: all) indicators, in the order
     they were declared; indicators reading the same rows share one query."""
+    organ_ids = list(organ_ids)
     chosen = [REGISTRY[k] for k in (keys or REGISTRY)]
-    token = _shared.set({})
-    try:
-        return {ind.key: ind.values(organ_ids, period) for ind in chosen}
-    finally:
-        _shared.reset(token)
+
+    def compute():
+        token = _shared.set({})
+        try:
+            return {ind.key: ind.values(organ_ids, period) for ind in chosen}
+        finally:
+            _shared.reset(token)
+
+    # Cached until the data changes (core.freshness): every home page computes them all.
+    return freshness.cached(("indicators.table", tuple(organ_ids), period.start, period.end,
+                             tuple(ind.key for ind in chosen)), compute)
 
 
 ORGAN = "org__organ"

@@ -1,0 +1,152 @@
+"""Figures cached until the data changes (core.freshness): every committed write through
+any path raises the data version once, writes no figure reads do not, and a page never
+shows a figure older than the last committed write."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from mofan.audit.services import record
+from mofan.core import freshness, indicators
+from mofan.core.backup import _models
+from mofan.core.indicators import Period
+from mofan.orgs.models import Person
+
+YEAR = Period.year(2025)
+STAFF = "orgs.staff_count"
+
+
+@pytest.mark.parametrize(("sql", "counts"), [
+    ('INSERT INTO "orgs_person" ("name") VALUES (%s)', True),
+    ('UPDATE "orgs_person" SET "name" = %s WHERE "orgs_person"."id" = %s', True),
+    ('DELETE FROM "orgs_person" WHERE "orgs_person"."id" IN (%s)', True),
+    ("INSERT OR IGNORE INTO attendance_punch (person_id) VALUES (?)", True),  # SQLite upsert
+    ("\nINSERT INTO attendance_daystat (person_id) SELECT 1", True),  # raw SQL, leading newline
+    ("TRUNCATE att_punch_stage", True),
+    ("WITH gone AS (DELETE FROM x RETURNING id) SELECT count(*) FROM gone", True),
+    ('UPDATE "accounts_user" SET "name" = %s WHERE "accounts_user"."id" = %s', True),
+    # Writes no figure reads: a login must not empty the cache.
+    ('UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"."id" = %s', False),
+    ('INSERT INTO "django_session" ("session_key") VALUES (%s)', False),
+    ('INSERT INTO "audit_auditlog" ("at") VALUES (%s)', False),
+    ('INSERT INTO "accounts_loginattempt" ("username") VALUES (%s)', False),
+    ('UPDATE "core_dataversion" SET "n" = ("core_dataversion"."n" + %s)', False),
+    ('SELECT "orgs_person"."id" FROM "orgs_person" FOR UPDATE', False),
+    ("WITH t AS (SELECT 1) SELECT * FROM t", False),
+])
+def test_which_statements_change_figures(sql, counts):
+    assert freshness.changes_figures(sql) is counts
+
+
+def test_a_committed_transaction_raises_the_version_once_whatever_it_wrote(transactional_db,
+                                                                           world):
+    before = freshness.version()
+    with transaction.atomic():
+        Person.objects.create(name="新同志", org=world.section)
+        Person.objects.bulk_create([Person(name=f"批量{i}", org=world.section) for i in range(3)])
+        Person.objects.filter(name="新同志").update(position="科员")
+        assert freshness.version() == before  # not before it commits
+    assert freshness.version() == before + 1
+
+
+def test_a_rolled_back_transaction_leaves_the_version(transactional_db, world):
+    before = freshness.version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Person.objects.create(name="撤回", org=world.section)
+        raise RuntimeError
+    assert freshness.version() == before
+
+
+def test_raw_sql_outside_a_transaction_raises_the_version(transactional_db, world):
+    before = freshness.version()
+    with connection.cursor() as cur:
+        cur.execute(f'UPDATE {Person._meta.db_table} SET position = %s', ["科员"])  # noqa: S608
+    assert freshness.version() == before + 1
+
+
+def test_logins_sessions_and_audit_rows_leave_the_version(transactional_db, world):
+    before = freshness.version()
+    world.client("admin").get("/")  # logs in: last_login, session
+    SessionStore().create()
+    record("export", label="导出测试", object_type="test")
+    assert freshness.version() == before
+
+
+def test_home_is_served_from_the_cache_until_a_write_commits(transactional_db, world):
+    cache.clear()
+    client = world.client("admin")
+    with CaptureQueriesContext(connection) as first:
+        assert "3 人" in client.get("/?year=2025").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert "3 人" in client.get("/?year=2025").content.decode()
+    # The second reads the version instead of computing ~110 figures.
+    assert len(second.captured_queries) < len(first.captured_queries) - 40
+    Person.objects.create(name="新同志", org=world.section)
+    assert "4 人" in client.get("/?year=2025").content.decode()
+
+
+def test_a_write_view_changes_the_figures_its_user_sees_next(transactional_db, world):
+    cache.clear()
+    client = world.client("admin")
+    staff = indicators.table([world.organ.pk], YEAR, [STAFF])[STAFF][world.organ.pk]
+    person = Person.objects.get(name="赵馆员")
+    response = client.post(f"/orgs/people/{person.pk}/delete/")
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert indicators.table([world.organ.pk], YEAR, [STAFF])[STAFF][world.organ.pk] == staff - 1
+
+
+def test_an_uncommitted_writer_sees_its_own_figures_and_caches_nothing(transactional_db, world):
+    cache.clear()
+    organ = world.organ.pk
+    assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Person.objects.create(name="新同志", org=world.section)
+        assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 4
+        raise RuntimeError
+    with CaptureQueriesContext(connection) as queries:
+        assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
+    assert len(queries.captured_queries) == 1  # the version; the figure came from the cache
+
+
+def test_a_new_day_computes_again(transactional_db, world, monkeypatch):
+    import datetime as dt
+
+    cache.clear()
+    organ = world.organ.pk
+    indicators.table([organ], YEAR, [STAFF])
+
+    monkeypatch.setattr(freshness, "today", lambda: dt.date(2099, 1, 1))
+    with CaptureQueriesContext(connection) as queries:
+        indicators.table([organ], YEAR, [STAFF])
+    assert len(queries.captured_queries) > 1
+
+
+def test_turned_off_it_computes_every_time(transactional_db, world, settings):
+    settings.MOFAN_FIGURE_CACHE_SECONDS = 0
+    organ = world.organ.pk
+    indicators.table([organ], YEAR, [STAFF])
+    with CaptureQueriesContext(connection) as queries:
+        indicators.table([organ], YEAR, [STAFF])
+    assert len(queries.captured_queries) >= 1
+    assert not any("core_dataversion" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_version_is_not_backed_up_and_a_restore_raises_it(transactional_db, world, tmp_path):
+    assert freshness.DataVersion not in set(_models())
+    cache.clear()
+    organ = world.organ.pk
+    assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
+    target = tmp_path / "b.zip"
+    call_command("backup", "--output", str(target), stdout=StringIO())
+    before = freshness.version()
+    Person.objects.create(name="备份后新增", org=world.section)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(target), stdout=StringIO())
+    assert freshness.version() not in (before, before + 1)
+    assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
