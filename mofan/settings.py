@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mofan.core.middleware.DiskFullMiddleware",
+    "mofan.core.freshness.OwnWritesMiddleware",
     "mofan.audit.middleware.AuditContextMiddleware",
     "mofan.accounts.middleware.IdleTimeoutMiddleware",
     "mofan.accounts.middleware.LoginRequiredMiddleware",
@@ -266,9 +267,10 @@ CONTENT_SECURITY_POLICY = {
 MOFAN_TRUSTED_PROXIES = tuple(
     p.strip() for p in os.environ.get("MOFAN_TRUSTED_PROXIES", "").split(",") if p.strip())
 
-# Cache and sessions: the database by default (nothing else to run); several app servers
-# share them through the database or through Redis (MOFAN_CACHE_URL=redis://host:6379/1).
-MOFAN_CACHE_URL = os.environ.get("MOFAN_CACHE_URL", "")
+# Cache and sessions: the database by default (nothing else to run, and every worker and
+# app server shares it); Redis when wanted (MOFAN_CACHE_URL=redis://host:6379/1), or each
+# process's memory (locmem://). The cache table is created by ``migrate`` (core 0005).
+MOFAN_CACHE_URL = os.environ.get("MOFAN_CACHE_URL", "") or "db://mofan_cache"
 
 
 def _cache() -> dict:
@@ -279,15 +281,19 @@ def _cache() -> dict:
     if url.startswith("db://"):
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                 "LOCATION": url[len("db://"):] or "mofan_cache"}
-    if url:
-        raise ImproperlyConfigured(f"MOFAN_CACHE_URL 无法识别：{url}（应为 redis://… 或 db://表名）")
-    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"MOFAN_CACHE_URL 无法识别：{url}（应为 redis://…、db://表名 或 locmem://）")
 
 
 CACHES = {"default": _cache()}
 # Tables of figures are cached until a committed write changes the data (core.freshness),
 # and at most this long; 0 computes every figure on every page.
 MOFAN_FIGURE_CACHE_SECONDS = int(os.environ.get("MOFAN_FIGURE_CACHE_SECONDS", 3600))
+# How far behind other people's writes a cached figure may be (a user's own are shown at
+# once); 0: every figure exact.
+MOFAN_FIGURE_LAG_SECONDS = int(os.environ.get("MOFAN_FIGURE_LAG_SECONDS", 60))
 # Writes no figure reads: they leave cached figures in place (else every login would empty it).
 MOFAN_WRITES_NOT_IN_FIGURES = ("django_session", "audit_auditlog", "accounts_loginattempt")
 SESSION_ENGINE = {

@@ -4,24 +4,31 @@ charts, the evaluation: every ``indicators.table``).
 The database decides what "changed" means, so no write path can forget to say it: every
 INSERT, UPDATE or DELETE that goes through Django — models, bulk inserts, raw SQL alike —
 on a table the figures may read marks its transaction, and when that transaction commits
-the data version (one row) goes up by one. A table of figures is cached under the version
-read *before* computing it, so it is never served after a committed write: a write that
-commits while the figures are computed bumps the version after it, and the entry is
-never read again. A transaction that has written and not committed yet computes its own
-figures and caches nothing (it sees rows nobody else does). The day is in the key too
-(overdue, this month), and entries expire after ``MOFAN_FIGURE_CACHE_SECONDS`` whatever
-happens.
+the data version (one row) goes up by one. A table of figures is stored with the version
+read *before* computing it, so it never claims a write it may not have seen.
+
+An entry of the current version is served. An older one is served only while it is
+younger than ``MOFAN_FIGURE_LAG_SECONDS`` (default 60) and not older than the user's own
+last write (``OwnWritesMiddleware`` keeps that version in the session): a user always
+sees his own changes at once, other people's within the lag — so the committee's county
+figures are not recomputed for every note someone adds somewhere (at county scale a
+write every few seconds). ``MOFAN_FIGURE_LAG_SECONDS=0`` makes every figure exact.
+A transaction that has written and not committed computes its own figures and caches
+nothing. An entry is for one day (overdue, this month) and expires after
+``MOFAN_FIGURE_CACHE_SECONDS`` whatever happens.
 
 Writes that no figure reads do not count: sessions, the cache table, the audit log,
 login attempts, a user's last login (``MOFAN_WRITES_NOT_IN_FIGURES``); otherwise every
 login would empty the cache.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import re
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -85,10 +92,17 @@ def _pending(conn) -> bool:
     return conn.in_atomic_block and any(isinstance(f, _Bump) for _, f, _ in conn.run_on_commit)
 
 
+# The request being served: its user's own-writes floor, and whether it wrote.
+_floor: ContextVar[int] = ContextVar("figures_floor", default=0)
+_wrote: ContextVar[list | None] = ContextVar("figures_wrote", default=None)
+
+
 def watch_writes(execute, sql, params, many, context):
     """Execute wrapper installed on every connection (``install``)."""
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and changes_figures(sql):
+        if (wrote := _wrote.get()) is not None and not wrote:
+            wrote.append(True)
         conn = context["connection"]
         if not conn.in_atomic_block:
             bump(conn.alias)  # autocommit: the write is already committed
@@ -132,22 +146,81 @@ def today() -> dt.date:
     return dt.date.today()  # the day the figures' "overdue" and "this month" are about
 
 
+def _now() -> float:
+    return time.time()
+
+
+def key_for(parts: tuple) -> str:
+    return "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _usable(entry, current: int, day: str) -> bool:
+    if entry is None or entry[1] != day:
+        return False
+    stored, _, computed_at, _ = entry
+    return stored >= current or (stored >= _floor.get() and
+                                 _now() - computed_at <= settings.MOFAN_FIGURE_LAG_SECONDS)
+
+
 def cached(parts: tuple, compute):
-    """``compute()``, or the value it gave for the same ``parts`` since the data last
-    changed today."""
-    seconds = settings.MOFAN_FIGURE_CACHE_SECONDS
-    if not seconds or _pending(connection):
+    """``compute()``, or the value it gave for the same ``parts`` (see the module's rules).
+    When another worker is already computing the same figures (everyone opens the home
+    page at nine), wait for its result instead of computing it again."""
+    if not settings.MOFAN_FIGURE_CACHE_SECONDS or _pending(connection):
         return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"figures:{version()}:{today():%Y%m%d}:{digest}"
-    value = cache.get(key)
-    if value is None:
+    key, current, day = key_for(parts), version(), today().isoformat()
+    entry = cache.get(key)
+    if _usable(entry, current, day):
+        return entry[3]
+    computing = f"{key}:{current}:computing"
+    if not cache.add(computing, 1, COMPUTE_SECONDS):
+        deadline = time.monotonic() + COMPUTE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(WAIT_STEP)
+            entry = cache.get(key)
+            if entry is not None and entry[0] >= current and entry[1] == day:
+                return entry[3]
+    try:
         value = compute()
-        cache.set(key, value, seconds)
+        cache.set(key, (current, day, _now(), value), settings.MOFAN_FIGURE_CACHE_SECONDS)
+    finally:
+        cache.delete(computing)
     return value
+
+
+COMPUTE_SECONDS = 5  # a worker computing longer than this is presumed gone: compute anyway
+WAIT_STEP = 0.02
 
 
 def connected_databases():
     """Install on connections opened before this module was (management commands)."""
     for conn in connections.all(initialized_only=True):
         install(connection=conn)
+
+
+FLOOR_KEY = "figures_floor"
+
+
+class OwnWritesMiddleware:
+    """A user sees his own writes in every figure at once: after a request that wrote,
+    the session keeps the data version that includes it, and older entries are not
+    served to him (``_usable``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        wrote = []
+        tokens = (_floor.set(session.get(FLOOR_KEY, 0) if session is not None else 0),
+                  _wrote.set(wrote))
+        try:
+            response = self.get_response(request)
+        finally:
+            _floor.reset(tokens[0])
+            _wrote.reset(tokens[1])
+        if wrote and session is not None:
+            # Read after the commit, so it includes the write (a database gone: nothing to show).
+            with contextlib.suppress(DatabaseError):
+                session[FLOOR_KEY] = version()
+        return response
