@@ -18,7 +18,8 @@ Each user thinks 1–3 s between requests and follows its role's mix:
   a POST with the form's CSRF token and version), .xlsx exports, the Word 学习台账 and
   周通报 (the admin), 我的待办;
 - 干部 (wgxlj_member): 我的待办, 我的考勤, 我的学习, home.
-Every user first walks each page kind of its role once, then picks at random.
+Every user first walks each page kind of its role once, then picks at random; users begin
+at a random moment of their first 1–3 s think time rather than all at once.
 
 Printed per page kind: count, p50/p95/p99, errors; requests per second; CPU ms per request
 of the gunicorn processes (master, workers and reaped workers, from /proc/<pid>/stat) and
@@ -368,6 +369,9 @@ async def virtual_user(n, base, accounts, data, stats, ready, start, stop, think
         sessions.append((u, kinds_for(account)))
     ready[0] += 1
     await start.wait()
+    # Each begins at a random moment of a first think time, as users already at work would
+    # (locust's spawn rate): twenty people do not click within the same millisecond.
+    await asyncio.sleep(rng.uniform(0, think[1]))
     try:
         # The first walk is finished even past ``stop`` (it is finite), so that every kind
         # is requested however short the run.

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from mofan.audit.services import record, snapshot
+from mofan.core import freshness
 from mofan.core.files import DOCUMENTS, check_upload
 from mofan.core.indicators import rate
 from mofan.core.scoping import ensure_writable
@@ -423,8 +424,14 @@ def county_grid(organs, year: int, today: dt.date | None = None) -> list[CountyR
     party organisations have a gap (the rule of ``compliance_grid``), its study sessions
     and attendance. Four queries whatever the number of organs."""
     today = today or timezone.localdate()
-    start, end = _year_range(year)
     organs = list(organs)
+    # Figures like the indicators: cached until the data changes (core.freshness).
+    return freshness.cached(("study.county_grid", tuple(o.pk for o in organs), year, today),
+                            lambda: _county_grid(organs, year, today))
+
+
+def _county_grid(organs, year, today) -> list[CountyRow]:
+    start, end = _year_range(year)
     ids = [o.pk for o in organs]
     party = list(PartyOrg.objects.filter(org__organ__in=ids, kind__in=STUDY_PARTY_KINDS)
                  .values_list("pk", "org__organ", "kind"))
