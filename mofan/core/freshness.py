@@ -11,8 +11,9 @@ An entry of the current version is served. An older one is served only while it 
 younger than ``MOFAN_FIGURE_LAG_SECONDS`` (default 60) and not older than the user's own
 last write (``OwnWritesMiddleware`` keeps that version in the session): a user always
 sees his own changes at once, other people's within the lag — so the committee's county
-figures are not recomputed for every note someone adds somewhere (at county scale a
-write every few seconds). ``MOFAN_FIGURE_LAG_SECONDS=0`` makes every figure exact.
+figures are not recomputed in its request for every note someone adds somewhere (at
+county scale a write every few seconds): the older entry is served and a thread brings
+it up to date for the next reader. ``MOFAN_FIGURE_LAG_SECONDS=0`` makes every figure exact.
 A transaction that has written and not committed computes its own figures and caches
 nothing. An entry is for one day (overdue, this month) and expires after
 ``MOFAN_FIGURE_CACHE_SECONDS`` whatever happens.
@@ -27,6 +28,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import threading
 import time
 from contextvars import ContextVar
 
@@ -171,6 +173,8 @@ def cached(parts: tuple, compute):
     key, current, day = key_for(parts), version(), today().isoformat()
     entry = cache.get(key)
     if _usable(entry, current, day):
+        if entry[0] < current:
+            _refresh_in_background(key, current, day, compute)
         return entry[3]
     computing = f"{key}:{current}:computing"
     if not cache.add(computing, 1, COMPUTE_SECONDS):
@@ -186,6 +190,25 @@ def cached(parts: tuple, compute):
     finally:
         cache.delete(computing)
     return value
+
+
+def _refresh_in_background(key, current, day, compute):
+    """Serve the older entry now and let a thread of this worker compute the current one,
+    so the next reader gets it without waiting (one thread across all workers: the lock)."""
+    computing = f"{key}:{current}:computing"
+    if not cache.add(computing, 1, COMPUTE_SECONDS):
+        return
+
+    def refresh():
+        try:
+            cache.set(key, (current, day, _now(), compute()), settings.MOFAN_FIGURE_CACHE_SECONDS)
+        except Exception:  # the next reader computes it
+            log.warning("后台刷新指标失败", exc_info=True)
+        finally:
+            cache.delete(computing)
+            connections.close_all()  # this thread's own connections
+
+    threading.Thread(target=refresh, name="figures-refresh", daemon=True).start()
 
 
 COMPUTE_SECONDS = 5  # a worker computing longer than this is presumed gone: compute anyway

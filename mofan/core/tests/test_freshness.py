@@ -215,3 +215,19 @@ def test_the_cache_is_in_the_database_by_default_and_migrate_creates_its_table(d
     assert settings.CACHES["default"]["LOCATION"] in connection.introspection.table_names()
     assert not freshness.changes_figures(
         f'INSERT INTO "{settings.CACHES["default"]["LOCATION"]}" (cache_key) VALUES (%s)')
+
+
+def test_an_older_entry_is_served_once_while_a_thread_brings_it_up_to_date(transactional_db,
+                                                                           world):
+    cache.clear()
+    organ = world.organ.pk
+    assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
+    Person.objects.create(name="新同志", org=world.section)  # someone else's write
+    assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3  # within the lag
+    deadline = time.monotonic() + 5
+    key = freshness.key_for(("indicators.table", (organ,), YEAR.start, YEAR.end, (STAFF,)))
+    while cache.get(key)[0] < freshness.version() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with CaptureQueriesContext(connection) as queries:
+        assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 4
+    assert not any("orgs_person" in q["sql"] for q in queries.captured_queries)  # cached
