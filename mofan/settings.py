@@ -279,8 +279,9 @@ def _cache() -> dict:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
                 "KEY_PREFIX": os.environ.get("MOFAN_CACHE_PREFIX", "mofan")}
     if url.startswith("db://"):
+        # Room for every page's figures: past MAX_ENTRIES Django culls a third of the table.
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                "LOCATION": url[len("db://"):] or "mofan_cache"}
+                "LOCATION": url[len("db://"):] or "mofan_cache", "OPTIONS": {"MAX_ENTRIES": 5000}}
     if url == "locmem://":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     raise ImproperlyConfigured(

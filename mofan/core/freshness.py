@@ -27,6 +27,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import queue
 import re
 import threading
 import time
@@ -193,22 +194,39 @@ def cached(parts: tuple, compute):
 
 
 def _refresh_in_background(key, current, day, compute):
-    """Serve the older entry now and let a thread of this worker compute the current one,
-    so the next reader gets it without waiting (one thread across all workers: the lock)."""
+    """Serve the older entry now and let this worker's refresher thread compute the current
+    one, so the next reader gets it without waiting (one at a time across all workers: the
+    lock; one thread per worker, so a page of thirteen tables does not start thirteen)."""
     computing = f"{key}:{current}:computing"
-    if not cache.add(computing, 1, COMPUTE_SECONDS):
-        return
+    if cache.add(computing, 1, COMPUTE_SECONDS):
+        _jobs.put((key, computing, current, day, compute))
+        _start_refresher()
 
-    def refresh():
+
+_jobs: queue.SimpleQueue = queue.SimpleQueue()
+_refresher: list[threading.Thread] = []
+_refresher_lock = threading.Lock()
+
+
+def _start_refresher():
+    with _refresher_lock:
+        if not (_refresher and _refresher[0].is_alive()):  # none yet, or a forked worker
+            _refresher[:] = [threading.Thread(target=_refresh_forever, name="figures-refresh",
+                                              daemon=True)]
+            _refresher[0].start()
+
+
+def _refresh_forever():
+    while True:
+        key, computing, current, day, compute = _jobs.get()
         try:
             cache.set(key, (current, day, _now(), compute()), settings.MOFAN_FIGURE_CACHE_SECONDS)
         except Exception:  # the next reader computes it
             log.warning("后台刷新指标失败", exc_info=True)
         finally:
             cache.delete(computing)
-            connections.close_all()  # this thread's own connections
-
-    threading.Thread(target=refresh, name="figures-refresh", daemon=True).start()
+            if _jobs.empty():
+                connections.close_all()  # this thread's own; none held while idle
 
 
 COMPUTE_SECONDS = 5  # a worker computing longer than this is presumed gone: compute anyway
