@@ -9,6 +9,8 @@ Loads the county demo (40 organs, ~3,000 people) when the database is empty, and
 - every indicator of every organ for one year vs the same SQL statements replayed bare;
 - the people list page (committee view, first page) vs the same SQL statements replayed
   bare (what is left is Django's request, the ORM's rows and the template);
+- the committee's home page with its figures computed, and from the figure cache, each vs
+  its SQL statements replayed bare;
 - the people .xlsx export of the county vs the same rows by one bare SQL statement written
   with bare openpyxl.
 """
@@ -20,7 +22,7 @@ setup_django()
 from io import BytesIO  # noqa: E402
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
@@ -61,6 +63,19 @@ def main():
         ours_list()
     compare("people list page (25 of ~3000)", ours_list, replay(sql), n=n,
             floor_label=f"the same {len(sql)} SQL statements replayed")
+
+    # The committee's home: every indicator of every organ, computed, then from the figure
+    # cache (core.freshness) once computed.
+    def ours_home():
+        assert client.get(f"/?year={YEAR}").status_code == 200
+
+    for label, seconds in (("computed", 0), ("from the figure cache", 3600)):
+        with override_settings(MOFAN_FIGURE_CACHE_SECONDS=seconds):
+            ours_home()
+            with statements() as sql:
+                ours_home()
+            compare(f"committee home page, 40 organs' figures {label}", ours_home, replay(sql),
+                    n=n, floor_label=f"the same {len(sql)} SQL statements replayed")
 
     def ours_export():
         assert client.get("/orgs/people/?export=xlsx").status_code == 200
