@@ -225,8 +225,9 @@ def _refresh_forever():
             log.warning("后台刷新指标失败", exc_info=True)
         finally:
             cache.delete(computing)
-            if _jobs.empty():
-                connections.close_all()  # this thread's own; none held while idle
+            # This thread's own connections, after every job: none held while it waits
+            # (a database being dropped or restored must not find this thread on it).
+            connections.close_all()
 
 
 COMPUTE_SECONDS = 5  # a worker computing longer than this is presumed gone: compute anyway
