@@ -73,6 +73,25 @@ def clear():
     Person.objects.filter(name__startswith="基准").delete()
 
 
+def remove_world():
+    """Leave the county demo as it was: the other benches count one committee and 40 organs."""
+    from mofan.accounts.models import User
+    from mofan.core.imports.models import ImportJob
+    from mofan.orgs.models import Org, PartyOrg
+
+    clear()
+    ImportJob.objects.filter(org__code__startswith="bench").delete()
+    User.objects.filter(username="bench_admin").delete()
+    from mofan.community.models import ServiceKind
+
+    organs = Org.objects.filter(code__startswith="bench")
+    PartyOrg.objects.filter(org__in=organs).delete()
+    ServiceKind.objects.filter(org__in=organs).delete()  # the organ's default list
+    organs.update(organ=None)  # the derived organ column protects the organ
+    for kind in (Org.SECTION, Org.ORGAN, Org.COMMITTEE):  # children first
+        organs.filter(kind=kind).delete()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
@@ -161,4 +180,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        remove_world()
