@@ -25,6 +25,7 @@ login would empty the cache.
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import logging
 import queue
@@ -35,8 +36,10 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import DatabaseError, IntegrityError, connection, connections, models
 from django.db.models import F
+from django.dispatch import receiver
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +64,19 @@ class DataVersion(models.Model):
         return str(self.n)
 
 
+@functools.cache  # asked for every write statement; settings do not change while serving
 def _uncounted_tables() -> frozenset:
     tables = {DataVersion._meta.db_table, *settings.MOFAN_WRITES_NOT_IN_FIGURES}
     cache_backend = settings.CACHES["default"]["BACKEND"]
     if cache_backend.endswith("DatabaseCache"):
         tables.add(settings.CACHES["default"]["LOCATION"])
     return frozenset(t.lower() for t in tables)
+
+
+@receiver(setting_changed)
+def _settings_changed(setting, **kwargs):
+    if setting in ("CACHES", "MOFAN_WRITES_NOT_IN_FIGURES"):  # tests override them
+        _uncounted_tables.cache_clear()
 
 
 def changes_figures(sql: str) -> bool:
