@@ -211,18 +211,26 @@ def _users_of(model, organ_ids) -> set:
 def table(organ_ids, period: Period, keys=None) -> dict:
     """{key: {organ_id: value}} for the chosen (default: all) indicators, in the order
     they were declared; indicators reading the same rows share one query."""
-    organ_ids = list(organ_ids)
+    return series(organ_ids, [period], keys)[0]
+
+
+def series(organ_ids, periods, keys=None) -> list[dict]:
+    """``table()`` for each of ``periods`` (a trend's months or weeks) as one computation:
+    which organs use a module is asked once for all periods, and the whole series is one
+    cache entry (one lookup for a chart, not one per month)."""
+    organ_ids, periods = list(organ_ids), list(periods)
     chosen = [REGISTRY[k] for k in (keys or REGISTRY)]
 
     def compute():
         token = _shared.set({})
         try:
-            return {ind.key: ind.values(organ_ids, period) for ind in chosen}
+            return [{ind.key: ind.values(organ_ids, p) for ind in chosen} for p in periods]
         finally:
             _shared.reset(token)
 
     # Cached until the data changes (core.freshness): every home page computes them all.
-    return freshness.cached(("indicators.table", tuple(organ_ids), period.start, period.end,
+    return freshness.cached(("indicators.series", tuple(organ_ids),
+                             tuple((p.start, p.end) for p in periods),
                              tuple(ind.key for ind in chosen)), compute)
 
 

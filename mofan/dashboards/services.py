@@ -64,10 +64,8 @@ def months_of(year: int, today: dt.date | None = None) -> list[Period]:
 
 
 def monthly(organ_ids, year, keys, today=None) -> dict:
-    """{key: [(month period, {organ_id: value})]}: one ``table()`` per month."""
-    out = {k: [] for k in keys}
-    for period in months_of(year, today):
-        values = indicators.table(organ_ids, period, keys)
-        for k in keys:
-            out[k].append((period, values[k]))
-    return out
+    """{key: [(month period, {organ_id: value})]}: the months of ``year`` as one series."""
+    months = months_of(year, today)
+    per_month = indicators.series(organ_ids, months, keys)
+    return {k: [(p, values[k]) for p, values in zip(months, per_month, strict=True)]
+            for k in keys}

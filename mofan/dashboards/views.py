@@ -267,8 +267,8 @@ def organ(request):
                         "urls": [records_url(k, organ.pk, year, p.start) for p, _ in monthly[k]]}
                        for k in keys]}})
     weeks = _weeks(year) if WEEKLY_KEY in REGISTRY else []
-    weekly = [indicators.table([organ.pk], Period(w, w + dt.timedelta(days=6)),
-                               [WEEKLY_KEY])[WEEKLY_KEY][organ.pk] for w in weeks]
+    weekly = [values[WEEKLY_KEY][organ.pk] for values in indicators.series(
+        [organ.pk], [Period(w, w + dt.timedelta(days=6)) for w in weeks], [WEEKLY_KEY])]
     attendance = {"kind": "line", "title": "考勤出勤率（%）",
                   "categories": [f"{w:%m-%d}" for w in weeks],
                   "series": [{"name": "出勤率（%）", "values": weekly,

@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -155,6 +156,17 @@ class SessionQuerySet(ScopedQuerySet):
     def with_first_topic_flag(self):
         """``opens_with_study``: for 第一议题 sessions, whether its meeting opened with study."""
         return self.annotate(opens_with_study=first_item_is_study("meeting"))
+
+    def with_roll_counts(self):
+        """``on_roll``, ``marked`` and ``attended`` (see ``roll_counts``) as one subquery per
+        figure, not a join grouped by session: a list page joining five more tables and
+        grouping by all of them took PostgreSQL 30–47 ms to plan and 8 ms to run."""
+        roll = Attendance.objects.filter(session=OuterRef("pk")).order_by().values("session")
+
+        def count(only=None):
+            return Coalesce(Subquery(roll.annotate(n=Count("id", filter=only)).values("n")), 0)
+
+        return self.annotate(on_roll=count(), marked=count(MARKED_Q), attended=count(ATTENDED_Q))
 
     def counted_first_topic(self):
         """第一议题 sessions that count: their 党组会议's first agenda item is the study item."""

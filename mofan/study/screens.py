@@ -19,7 +19,6 @@ from .models import (
     StudyPlan,
     StudySession,
     first_item_is_study,
-    roll_counts,
 )
 from .services import (
     attendance_totals,
@@ -147,12 +146,8 @@ class StudySessionScreens(Screens):
 
     @classmethod
     def base_queryset(cls):
-        # GROUP BY drops Meta.ordering, so order explicitly for stable pages.
-        return (
-            super().base_queryset().with_first_topic_flag()
-            .annotate(**roll_counts("roll__"))
-            .order_by("-date", "-id")
-        )
+        return (super().base_queryset().with_first_topic_flag().with_roll_counts()
+                .order_by("-date", "-id"))
 
     @classmethod
     def form_class(cls, user):

@@ -478,7 +478,7 @@ def ledger_sessions(organ, year: int):
         StudySession.objects.filter(org__organ=organ, date__range=(start, end))
         .with_first_topic_flag()
         .select_related("party_org", "speaker", "host")
-        .annotate(**roll_counts("roll__"))
+        .with_roll_counts()
         .order_by("date", "id")
     )
 

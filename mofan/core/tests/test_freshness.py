@@ -225,7 +225,7 @@ def test_an_older_entry_is_served_once_while_a_thread_brings_it_up_to_date(trans
     Person.objects.create(name="新同志", org=world.section)  # someone else's write
     assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3  # within the lag
     deadline = time.monotonic() + 5
-    key = freshness.key_for(("indicators.table", (organ,), YEAR.start, YEAR.end, (STAFF,)))
+    key = freshness.key_for(("indicators.series", (organ,), ((YEAR.start, YEAR.end),), (STAFF,)))
     while cache.get(key)[0] < freshness.version() and time.monotonic() < deadline:
         time.sleep(0.02)
     with CaptureQueriesContext(connection) as queries:

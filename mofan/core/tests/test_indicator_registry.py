@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -42,3 +44,24 @@ def test_shared_rows_do_not_leak_between_tables(world):
     indicators.shared("k", lambda: calls.append(1))
     indicators.shared("k", lambda: calls.append(1))
     assert calls == [1, 1]  # outside table() nothing is remembered
+
+
+def test_a_series_is_each_periods_table_asking_once_which_organs_use_a_module(world):
+    from mofan.appeals.tests.factories import appeal
+    from mofan.orgs.models import Org
+
+    appeal(world, registered_on=dt.date(2025, 3, 5))
+    empty = Org.objects.create(name="新设机关", code="empty", kind=Org.ORGAN, parent=world.committee)
+    ids = [world.organ.pk, empty.pk]
+    months = [Period(dt.date(2025, m, 1), dt.date(2025 + (m == 12), m % 12 + 1, 1)
+                     - dt.timedelta(days=1)) for m in range(1, 13)]
+    with CaptureQueriesContext(connection) as ctx:
+        together = indicators.series(ids, months, KEYS)
+    # A month's rows each (the ledger's five share them), and "which organs ever used the
+    # ledger" once for the twelve months, not once a month.
+    assert sum("EXISTS" in q["sql"] for q in ctx.captured_queries) == 1
+    assert len(ctx.captured_queries) == len(months) + 1
+    assert together == [table(ids, month, KEYS) for month in months]
+    assert [values["ledgers.appeals.total"][world.organ.pk] for values in together] == [
+        0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert all(values["ledgers.appeals.total"][empty.pk] is None for values in together)
