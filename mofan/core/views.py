@@ -1,10 +1,12 @@
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_GET
 
 from mofan.orgs.models import Org
@@ -35,6 +37,25 @@ def requested_year(request) -> int:
 
 def organs_in_view(user):
     return Org.objects.visible_to(user).filter(kind=Org.ORGAN).order_by("sort", "id")
+
+
+@functools.lru_cache
+def _records_route(script_prefix):
+    return reverse("core:indicator_records", args=["KEY", 0]).removesuffix("KEY/0/")
+
+
+def records_url(key, organ_id, year, month=None, week=None) -> str:
+    """The records behind one organ's figure ("" when it has none to show). Pages link
+    every figure (a county heat map: 40 organs × 30 figures), so the route is reversed once,
+    not for each link."""
+    if not indicators.REGISTRY[key].has_sources:
+        return ""
+    query = {"year": year}
+    if month:
+        query["month"] = f"{month:%Y-%m}"
+    if week:
+        query["week"] = f"{week:%Y-%m-%d}"
+    return f"{_records_route(get_script_prefix())}{key}/{organ_id}/?{urlencode(query)}"
 
 
 def organ_choice(request, roles=(COMMITTEE, ORG_ADMIN)):
@@ -76,7 +97,7 @@ def home(request):
             year_nav=year_nav(request, year),
             organs=organs,
             county=user.role == COMMITTEE,
-            pillars=_figures(values, organs, county=user.role == COMMITTEE),
+            pillars=_figures(values, organs, user.role == COMMITTEE, year),
             report_links=next((items for k, _, items in menu_for(user) if k == "reports"), []),
         )
     return render(request, "core/home.html", ctx)
@@ -88,11 +109,12 @@ class Figure:
     value: object  # the organ's figure, or for the committee the county's
     text: str  # as shown: value and unit, "—" for no data
     organ: object = None  # the organ whose records it opens (None: a county figure)
+    url: str = ""  # its records
     with_data: int = 0  # county figures: how many organs have data
     organs: int = 0
 
 
-def _figures(values, organs, county):
+def _figures(values, organs, county, year):
     """[(pillar label, [Figure])] by pillar, each indicator once: the organ's own figure,
     or for the committee the county's (total, or average for rates) over the organs."""
     out = []
@@ -107,7 +129,8 @@ def _figures(values, organs, county):
                                       organs=len(organs)))
             elif organs:
                 value = per_organ[0]
-                figures.append(Figure(ind, value, indicators.fmt(value, ind.unit), organs[0]))
+                figures.append(Figure(ind, value, indicators.fmt(value, ind.unit), organs[0],
+                                      records_url(ind.key, organs[0].pk, year)))
         out.append((label, figures))
     return out
 

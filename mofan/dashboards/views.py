@@ -19,7 +19,7 @@ from mofan.core.indicators import REGISTRY, Period, fmt
 from mofan.core.ledger import LEDGERS, OPEN_STATES, RUNNING_STATES
 from mofan.core.params import month_param
 from mofan.core.scoping import COMMITTEE, HEAD, ORG_ADMIN
-from mofan.core.views import organs_in_view, requested_year
+from mofan.core.views import organs_in_view, records_url, requested_year
 from mofan.orgs.models import Org
 
 from . import services
@@ -75,17 +75,6 @@ def _period(request, year):
     if month is not None and month.year == year:
         return services.months_of(year, dt.date(year, 12, 31))[month.month - 1], month
     return Period.year(year), None
-
-
-def records_url(key, organ_id, year, month=None, week=None):
-    if not REGISTRY[key].has_sources:
-        return ""
-    query = {"year": year}
-    if month:
-        query["month"] = f"{month:%Y-%m}"
-    if week:
-        query["week"] = f"{week:%Y-%m-%d}"
-    return f"{reverse('core:indicator_records', args=[key, organ_id])}?{urlencode(query)}"
 
 
 @require_GET
