@@ -227,8 +227,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # The idle timeout is enforced (and audited) by IdleTimeoutMiddleware; the cookie only caps
 # a working day, so an idle session reaches the middleware instead of silently vanishing.
+# The session (and with it the cookie's 12 hours) is saved when the middleware marks activity,
+# at most once a minute, not on every request: a page view is then no database write.
 SESSION_COOKIE_AGE = 12 * 3600
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -13,6 +13,10 @@ from mofan.audit.services import record
 PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/otp/", "/static/", "/favicon.ico", "/healthz")
 PASSWORD_CHANGE_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/static/")
 SESSION_KEY = "mofan_last_seen"
+# Activity is written to the session at most this often (a write per page view would be a
+# database transaction per GET): a session may so end up to a minute before the full
+# timeout after its last request, never after it.
+MARK_SECONDS = 60
 
 
 class IdleTimeoutMiddleware:
@@ -30,7 +34,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "长时间未操作，已自动退出，请重新登录。")
                 return redirect_to_login(request.get_full_path())
-            request.session[SESSION_KEY] = now
+            if now - last >= MARK_SECONDS or SESSION_KEY not in request.session:
+                request.session[SESSION_KEY] = now
         return self.get_response(request)
 
 

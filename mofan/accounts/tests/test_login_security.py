@@ -2,9 +2,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,3 +162,25 @@ def test_password_change_with_wrong_old_password_changes_nothing(world):
     assert response.status_code == 200 and "原密码不正确" in response.content.decode()
     world.users["admin"].refresh_from_db()
     assert world.users["admin"].check_password(PASSWORD)
+
+
+def test_a_page_view_writes_the_session_at_most_once_a_minute(world):
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        attempt(client, "admin", PASSWORD)
+        client.get("/")
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    saved = Session.objects.get(pk=key).expire_date
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        assert not any("django_session" in q["sql"] and q["sql"].startswith("UPDATE")
+                       for q in ctx.captured_queries)
+    assert Session.objects.get(pk=key).expire_date == saved
+    with time_machine.travel(start + dt.timedelta(seconds=90), tick=False):
+        assert client.get("/").status_code == 200
+    # Marked again: the idle window and the cookie's 12 hours slide from here.
+    assert Session.objects.get(pk=key).expire_date > saved
