@@ -12,8 +12,11 @@ younger than ``MOFAN_FIGURE_LAG_SECONDS`` (default 60) and not older than the us
 last write (``OwnWritesMiddleware`` keeps that version in the session): a user always
 sees his own changes at once, other people's within the lag — so the committee's county
 figures are not recomputed in its request for every note someone adds somewhere (at
-county scale a write every few seconds): the older entry is served and a thread brings
-it up to date for the next reader. ``MOFAN_FIGURE_LAG_SECONDS=0`` makes every figure exact.
+county scale a write every few seconds): the older entry is served, and once it is half
+the lag old a thread brings it up to date for the next reader — so while the data keeps
+changing a table is recomputed about twice a lag, not after every write (the threads
+share the worker's processor with its requests). ``MOFAN_FIGURE_LAG_SECONDS=0`` makes
+every figure exact.
 A transaction that has written and not committed computes its own figures and caches
 nothing. An entry is for one day (overdue, this month) and expires after
 ``MOFAN_FIGURE_CACHE_SECONDS`` whatever happens.
@@ -184,7 +187,7 @@ def cached(parts: tuple, compute):
     key, current, day = key_for(parts), version(), today().isoformat()
     entry = cache.get(key)
     if _usable(entry, current, day):
-        if entry[0] < current:
+        if entry[0] < current and _now() - entry[2] >= settings.MOFAN_FIGURE_LAG_SECONDS / 2:
             _refresh_in_background(key, current, day, compute)
         return entry[3]
     computing = f"{key}:{current}:computing"

@@ -217,15 +217,25 @@ def test_the_cache_is_in_the_database_by_default_and_migrate_creates_its_table(d
         f'INSERT INTO "{settings.CACHES["default"]["LOCATION"]}" (cache_key) VALUES (%s)')
 
 
-def test_an_older_entry_is_served_once_while_a_thread_brings_it_up_to_date(transactional_db,
-                                                                           world):
+def test_an_older_entry_half_the_lag_old_is_served_while_a_thread_brings_it_up_to_date(
+        transactional_db, world, monkeypatch):
     cache.clear()
     organ = world.organ.pk
     assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
-    Person.objects.create(name="新同志", org=world.section)  # someone else's write
-    assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3  # within the lag
-    deadline = time.monotonic() + 5
     key = freshness.key_for(("indicators.series", (organ,), ((YEAR.start, YEAR.end),), (STAFF,)))
+    computed_at = cache.get(key)[2]
+    Person.objects.create(name="新同志", org=world.section)  # someone else's write
+    # Younger than half the lag: served, nothing recomputed (writes keep coming).
+    monkeypatch.setattr(freshness, "_now", lambda: computed_at + 29)
+    with CaptureQueriesContext(connection) as queries:
+        assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
+    time.sleep(0.2)
+    assert cache.get(key)[0] < freshness.version()
+    assert not any("orgs_person" in q["sql"] for q in queries.captured_queries)
+    # Half the lag old: still served, and the thread computes the current one.
+    monkeypatch.setattr(freshness, "_now", lambda: computed_at + 31)
+    assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 3
+    deadline = time.monotonic() + 5
     while cache.get(key)[0] < freshness.version() and time.monotonic() < deadline:
         time.sleep(0.02)
     with CaptureQueriesContext(connection) as queries:
