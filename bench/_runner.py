@@ -39,6 +39,19 @@ def machine():
             "python": platform.python_version(), "host": platform.node()}
 
 
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast this shared machine's
+    processor is right now, to compare runs of different days (the same code ran 1.6×
+    slower on one day than on the day before)."""
+    best = float("inf")
+    for _ in range(3):
+        t0, total = time.perf_counter(), 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def database():
     """Load the county demo if the database is empty; what it is and what it holds."""
     sys.path.insert(0, str(HERE))
@@ -137,6 +150,10 @@ def load_table(r):
                    f"{ms(k.get('p95_ms'))} | {ms(k.get('p99_ms'))} | {k['errors']} | "
                    f"{ms(k.get('server_p50_ms'))} | {ms(k.get('server_p95_ms'))} | "
                    f"< {k['target_p95_ms']:,} | {ok} |")
+    import load  # (bench/ is on the path: this file runs from it)
+
+    if slow := load.over_target_lines(r):
+        out += ["", "Over target — how many requests, and when:", ""] + [f"- {x}" for x in slow]
     return out
 
 
@@ -157,6 +174,9 @@ def write(info, db, done, rows, started, elapsed):
         f"- load average at start: {' / '.join(info['load'])} (1 / 5 / 15 min); at end: "
         f"{' / '.join(Path('/proc/loadavg').read_text().split()[:3])} — the machine is shared, "
         "the figures move with its load",
+        f"- processor speed: a fixed pure-Python loop (5 million additions) took "
+        f"{info['reference_s']:.2f} s at start, {cpu_reference():.2f} s at end (best of 3) — "
+        "compare runs of different days by it",
         f"- database: {db['version']}, county demo ({db['organs']} organs, {db['people']:,} "
         f"people, {db['punches']:,} attendance punches)",
         f"- N: `BENCH_REPEAT={repeat}`" if repeat else "- N: each bench's default",
@@ -187,6 +207,7 @@ def main():
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{var / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
     info = machine()
+    info["reference_s"] = cpu_reference()
     print(f"machine: {info['cpu']}, {info['cores']} cores, load {' '.join(info['load'])}")
     db = database()
     print(f"database: {db['version']} ({db['organs']} organs, {db['people']} people, "

@@ -65,6 +65,7 @@ class Kind:
 class Stats:
     count: int = 0  # requests sent
     times: list = field(default_factory=list)  # ms of those answered
+    sent_at: list = field(default_factory=list)  # time.monotonic() each of them was sent
     errors: int = 0
     samples: list = field(default_factory=list)
 
@@ -267,6 +268,7 @@ class User:
             stats.samples.append(f"{method} {url}: {type(exc).__name__} {exc}")
             return None
         stats.times.append((time.perf_counter() - t0) * 1000)
+        stats.sent_at.append(time.monotonic() - (time.perf_counter() - t0))
         if r.status_code != expect or "/accounts/login" in r.headers.get("location", ""):
             stats.errors += 1
             stats.samples.append(f"{method} {url}: {r.status_code} {r.headers.get('location', '')}")
@@ -425,7 +427,7 @@ async def run(base, args, data, master, log):
     pg = None
     if pg1 is not None:
         pg = sum(t - pg0.get(pid, 0) for pid, t in pg1.items()) / hz
-    return stats, served, elapsed, (cpu1 - cpu0) / hz, pg
+    return stats, served, elapsed, (cpu1 - cpu0) / hz, pg, t0
 
 
 def percentile(values, p):
@@ -434,7 +436,7 @@ def percentile(values, p):
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
-def summarise(stats, served, expected, elapsed, cpu_s, pg_s, args):
+def summarise(stats, served, expected, elapsed, cpu_s, pg_s, args, t0=0.0):
     rows, total, errors = [], 0, 0
     document = {k.label for k in expected if k.document}
     for label in sorted({k.label for k in expected} | set(stats),
@@ -448,6 +450,10 @@ def summarise(stats, served, expected, elapsed, cpu_s, pg_s, args):
             row.update(p50_ms=percentile(t, 50), p95_ms=percentile(t, 95),
                        p99_ms=percentile(t, 99), max_ms=t[-1])
             row["meets_target"] = row["p95_ms"] < target and not s.errors
+            # When the slow ones came (seconds into the run): the first minutes' cold
+            # figures, or all along.
+            row["over_target_at_s"] = [round(at - t0, 1) for at, ms in
+                                       sorted(zip(s.sent_at, s.times, strict=True)) if ms >= target]
         if w := sorted(served.get(label, [])):
             row.update(server_p50_ms=percentile(w, 50), server_p95_ms=percentile(w, 95))
         total += s.count
@@ -461,6 +467,18 @@ def summarise(stats, served, expected, elapsed, cpu_s, pg_s, args):
         "pg_cpu_ms_per_request": pg_s * 1000 / total if (pg_s is not None and total) else None,
         "kinds": rows,
     }
+
+
+def over_target_lines(result):
+    """For each page kind over its target: how many requests were, and when."""
+    out = []
+    for r in result["kinds"]:
+        if r.get("meets_target") is False and r.get("over_target_at_s"):
+            at = r["over_target_at_s"]
+            shown = ", ".join(f"{a:g}" for a in at[:8]) + (" …" if len(at) > 8 else "")
+            out.append(f"{r['kind']}: {len(at)} of {r['count']} requests at or over "
+                       f"{r['target_p95_ms']} ms, sent {shown} s into the run")
+    return out
 
 
 def print_table(result):
@@ -478,6 +496,8 @@ def print_table(result):
                   if "server_p50_ms" in r else f"{'—':>12}{'—':>7}")
         print(f"{r['kind']}{' ' * max(pad, 1)}{r['count']:>7}{figures}{r['errors']:>8}{worker}"
               f"   < {r['target_p95_ms']} ms {mark}")
+    for line in over_target_lines(result):
+        print(line)
     cpu = result["cpu_ms_per_request"]
     pg = result["pg_cpu_ms_per_request"]
     print(f"\n{result['requests']} requests in {result['duration_s']} s by {result['users']} users "
@@ -519,12 +539,13 @@ def main():
     try:
         accounts = {a for a in ROTATION[:args.users]} if not args.smoke else {
             "gongwei", "wgxlj_member", "wgxlj_admin", "wgxlj_bgs"}
-        stats, served, elapsed, cpu_s, pg_s = asyncio.run(run(base, args, data, proc.pid, log))
+        stats, served, elapsed, cpu_s, pg_s, t0 = asyncio.run(
+            run(base, args, data, proc.pid, log))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     expected = [k for a in accounts for k in kinds_for(a)]
-    result = summarise(stats, served, expected, elapsed, cpu_s, pg_s, args)
+    result = summarise(stats, served, expected, elapsed, cpu_s, pg_s, args, t0)
     result["database"] = connection.vendor
     print_table(result)
     _setup.emit(result)

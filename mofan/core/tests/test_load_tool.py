@@ -34,3 +34,24 @@ def test_load_tool_smoke_run_requests_every_page_kind_without_an_error(transacti
     assert all(k["requests"] > 0 and k["errors"] == 0 for k in kinds.values()), kinds
     assert row["requests"] >= len(kinds) and row["rps"] > 0
     assert row["cpu_ms_per_request"] > 0  # read from /proc of the gunicorn processes
+    # When the requests over target were sent is kept, to tell a cold start from a steady load.
+    assert all(0 <= at <= row["duration_s"] + 60 for k in kinds.values()
+               for at in k.get("over_target_at_s", []))
+
+
+def test_requests_over_target_are_listed_with_when_they_were_sent():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import load
+
+    stats = {"首页（机关）": load.Stats(count=4, times=[50, 420, 60, 380],
+                                     sent_at=[100.5, 100.9, 130.0, 161.25])}
+    expected = [load.Kind("首页（机关）", None)]
+
+    class Args:
+        users, workers, think = 1, 1, (1, 3)
+
+    result = load.summarise(stats, {}, expected, 120, 1.0, None, Args, t0=100.0)
+    (row,) = result["kinds"]
+    assert row["over_target_at_s"] == [0.9, 61.2] and not row["meets_target"]
+    assert load.over_target_lines(result) == [
+        "首页（机关）: 2 of 4 requests at or over 200 ms, sent 0.9, 61.2 s into the run"]
