@@ -256,7 +256,9 @@ def evaluate(cset: CriteriaSet, organs, period: Period | None = None) -> list[Or
     organs = list(organs)
     period = period or Period.year(cset.year)
     groups = list(cset.groups.prefetch_related("items"))
-    items = [i for g in groups for i in g.items.all()]
+    # Each group's items listed once (``.all()`` builds a queryset: 40 organs × every group).
+    group_items = [(g, list(g.items.all())) for g in groups]
+    items = [i for _, its in group_items for i in its]
     keys = list(dict.fromkeys(i.indicator for i in items
                               if i.method != CriteriaItem.MANUAL and i.indicator in REGISTRY))
     ids = [o.pk for o in organs]
@@ -266,9 +268,9 @@ def evaluate(cset: CriteriaSet, organs, period: Period | None = None) -> list[Or
     out = []
     for organ in organs:
         organ_score = OrganScore(organ)
-        for g in groups:
+        for g, its in group_items:
             gs = GroupScore(g, [])
-            for item in g.items.all():
+            for item in its:
                 if item.method == CriteriaItem.MANUAL:
                     m = manual.get((item.pk, organ.pk))
                     s = ItemScore(item, m.points if m else None, m.points if m else Decimal(0),
