@@ -178,6 +178,25 @@ def _usable(entry, current: int, day: str) -> bool:
                                  _now() - computed_at <= settings.MOFAN_FIGURE_LAG_SECONDS)
 
 
+def _serve(key, current, day, compute):
+    """(True, value) from a usable entry (refreshed in the background once half the lag
+    old), else (False, None)."""
+    entry = cache.get(key)
+    if not _usable(entry, current, day):
+        return False, None
+    if entry[0] < current and _now() - entry[2] >= settings.MOFAN_FIGURE_LAG_SECONDS / 2:
+        _refresh_in_background(key, current, day, compute)
+    return True, entry[3]
+
+
+def cached_only(parts: tuple, compute):
+    """(True, value) when ``cached`` would serve ``parts`` without computing, else
+    (False, None): for figures that can be read off a larger table already cached."""
+    if not settings.MOFAN_FIGURE_CACHE_SECONDS or _pending(connection):
+        return False, None
+    return _serve(key_for(parts), version(), today().isoformat(), compute)
+
+
 def cached(parts: tuple, compute):
     """``compute()``, or the value it gave for the same ``parts`` (see the module's rules).
     When another worker is already computing the same figures (everyone opens the home
@@ -185,11 +204,9 @@ def cached(parts: tuple, compute):
     if not settings.MOFAN_FIGURE_CACHE_SECONDS or _pending(connection):
         return compute()
     key, current, day = key_for(parts), version(), today().isoformat()
-    entry = cache.get(key)
-    if _usable(entry, current, day):
-        if entry[0] < current and _now() - entry[2] >= settings.MOFAN_FIGURE_LAG_SECONDS / 2:
-            _refresh_in_background(key, current, day, compute)
-        return entry[3]
+    found, value = _serve(key, current, day, compute)
+    if found:
+        return value
     computing = f"{key}:{current}:computing"
     if not cache.add(computing, 1, COMPUTE_SECONDS):
         deadline = time.monotonic() + COMPUTE_SECONDS

@@ -241,3 +241,22 @@ def test_an_older_entry_half_the_lag_old_is_served_while_a_thread_brings_it_up_t
     with CaptureQueriesContext(connection) as queries:
         assert indicators.table([organ], YEAR, [STAFF])[STAFF][organ] == 4
     assert not any("orgs_person" in q["sql"] for q in queries.captured_queries)  # cached
+
+
+def test_fewer_figures_of_the_same_organs_are_read_off_their_cached_home_table(
+        transactional_db, world):
+    cache.clear()
+    organs = [world.organ.pk, world.other.pk]
+    keys = [STAFF, "ledgers.appeals.total", "study.attendance_rate"]
+    alone = indicators.table(organs, YEAR, keys)  # nothing larger cached yet: computed
+    cache.clear()
+    indicators.table(organs, YEAR)  # the committee's home: every indicator
+    with CaptureQueriesContext(connection) as queries:
+        assert indicators.table(organs, YEAR, keys) == alone
+    # The version and the cache, no indicator's rows.
+    assert len(queries.captured_queries) == 2
+    assert not any("orgs_person" in q["sql"] for q in queries.captured_queries)
+    # Other organs or another period are a different table: computed.
+    with CaptureQueriesContext(connection) as queries:
+        indicators.table([world.organ.pk], YEAR, keys)
+    assert any("orgs_person" in q["sql"] for q in queries.captured_queries)
