@@ -7,7 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from mofan.core import nav
+
+        from .middleware import mark_login
+
+        user_logged_in.connect(mark_login, dispatch_uid="mofan.accounts.mark_login")
 
         from .rules import ACCOUNT_MANAGERS, DELIVERERS
 

@@ -19,6 +19,13 @@ SESSION_KEY = "mofan_last_seen"
 MARK_SECONDS = 60
 
 
+def mark_login(sender, request, user, **kwargs):
+    """``user_logged_in`` receiver: logging in is activity (saved with the new session), so
+    the first page after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = time.time()
+
+
 class IdleTimeoutMiddleware:
     """Log out after MOFAN_IDLE_TIMEOUT of inactivity (sliding), and audit it."""
 

@@ -255,6 +255,22 @@ def count_per_organ(qs, organ_ids, distinct=False):
     return per_organ(qs, organ_ids, lambda r: r["n"], n=Count("id", distinct=distinct))
 
 
+def count_in_family(family: dict, name, rows, organ_ids, period):
+    """One member of a family of counts of the same rows under different filters
+    (``family``: {name: Q}, e.g. sessions by kind): the whole family is counted in one
+    GROUP BY with a filtered COUNT each, shared while ``table`` computes them. Organs with
+    none are left out, as ``count_per_organ`` leaves them."""
+    ids = tuple(organ_ids)
+
+    def compute():
+        counted = per_organ(rows(period), ids, lambda r: r, **{
+            f"n{i}": Count("id", filter=q) for i, q in enumerate(family.values())})
+        return {member: {o: r[f"n{i}"] for o, r in counted.items() if r[f"n{i}"]}
+                for i, member in enumerate(family)}
+
+    return shared((rows, ids, period), compute)[name]
+
+
 def rate(numerator, denominator, digits=1):
     """Percentage, or None (no data) when there is nothing to divide."""
     return round(100.0 * numerator / denominator, digits) if denominator else None

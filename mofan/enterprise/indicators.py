@@ -41,9 +41,19 @@ def _chain_meetings(period, **filters):
     return _in(ChainMeeting.objects.filter(**filters), period, "held_on")
 
 
+CHAIN_KINDS: dict = {}  # key -> the meetings it counts, all counted in one query
+
+
+def _all_chain_meetings(period):
+    return _chain_meetings(period)
+
+
 def _declare_chain_meetings(key, label, **filters):
+    CHAIN_KINDS[key] = Q(**filters)
+
     def compute(organ_ids, period):
-        return count_per_organ(_chain_meetings(period, **filters), organ_ids)
+        return indicators.count_in_family(CHAIN_KINDS, key, _all_chain_meetings, organ_ids,
+                                          period)
 
     def sources(organ, period):
         return _chain_meetings(period, **filters).filter(org__organ=organ)

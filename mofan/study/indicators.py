@@ -33,9 +33,18 @@ def _sessions(period, **filters):
     return _in(StudySession.objects.filter(**filters), period)
 
 
+def _all_sessions(period):
+    return _sessions(period)
+
+
+KINDS: dict = {}  # key -> the sessions it counts, all counted in one query
+
+
 def _kind_indicator(key, label, unit, **filters):
+    KINDS[key] = Q(**filters)
+
     def compute(organ_ids, period):
-        return count_per_organ(_sessions(period, **filters), organ_ids)
+        return indicators.count_in_family(KINDS, key, _all_sessions, organ_ids, period)
 
     def sources(organ, period):
         return _sessions(period, **filters).filter(org__organ=organ)

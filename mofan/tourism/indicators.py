@@ -83,15 +83,21 @@ def honours(organ_ids, period):
     return count_per_organ(_honours(period), organ_ids)
 
 
+LEVELS: dict = {}  # key -> the honours it counts, all levels counted in one query
+
+
 def _level(level, label):
+    key = f"tourism.honours.{level}"
+    LEVELS[key] = Q(level=level)
+
     def compute(organ_ids, period):
-        return count_per_organ(_honours(period, level=level), organ_ids)
+        return indicators.count_in_family(LEVELS, key, _honours, organ_ids, period)
 
     def sources(organ, period):
         return _honours(period, level=level).filter(org__organ=organ)
 
     compute.__name__ = f"honours_{level}"
-    honour(f"tourism.honours.{level}", f"获得{label}文旅荣誉", "项", sources=sources)(compute)
+    honour(key, f"获得{label}文旅荣誉", "项", sources=sources)(compute)
 
 
 for _key, _label in Honour.LEVEL_CHOICES:
