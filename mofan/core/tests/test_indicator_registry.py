@@ -65,3 +65,25 @@ def test_a_series_is_each_periods_table_asking_once_which_organs_use_a_module(wo
     assert [values["ledgers.appeals.total"][world.organ.pk] for values in together] == [
         0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert all(values["ledgers.appeals.total"][empty.pk] is None for values in together)
+
+
+def test_a_family_of_counts_is_one_query_and_each_member_its_own_count(world):
+    from mofan.study.indicators import KINDS, _sessions
+    from mofan.study.models import StudySession
+    from mofan.study.tests.factories import leading_group, session
+
+    session(world, kind=StudySession.BRANCH, roll=False)
+    session(world, kind=StudySession.BRANCH, roll=False)
+    session(world, kind=StudySession.LECTURE, roll=False, leader_lecture=True)
+    session(world, kind=StudySession.CENTRAL_GROUP, party_org=leading_group(world), roll=False)
+    ids = [world.organ.pk, world.other.pk]
+    with CaptureQueriesContext(connection) as ctx:
+        together = table(ids, Period.year(2025), list(KINDS))
+    assert sum("COUNT" in q["sql"] for q in ctx.captured_queries) == 1
+    for key, only in KINDS.items():
+        alone = indicators.count_per_organ(_sessions(Period.year(2025)).filter(only), ids)
+        assert together[key][world.organ.pk] == alone.get(world.organ.pk, 0), key
+    assert together["study.branch_sessions"][world.organ.pk] == 2
+    assert together["study.leader_lectures"][world.organ.pk] == 1
+    assert together["study.seminars"][world.organ.pk] == 0  # uses the module, none of these
+    assert together["study.branch_sessions"][world.other.pk] is None  # never used it
