@@ -15,6 +15,11 @@ never used) reads None; otherwise an organ the function leaves out reads 0.
 ``sources(organ, period)`` returns the queryset of records behind one organ's value, so
 every figure on a page opens its records (``/indicators/<key>/<organ>/``).
 Dashboards, bulletins, the summary and the evaluation read only indicators.
+
+While ``table`` (or ``series``: a trend's months as one computation) computes, indicators
+reading the same rows share one query through ``shared`` — a ledger's five figures, and
+through ``count_in_family`` a family of counts of the same rows under different filters
+(sessions by kind, honours by level): a new member of such a family adds no query.
 """
 
 import datetime as dt
