@@ -12,7 +12,7 @@ from functools import partial
 from django.db.models import Count, Min, Q, Sum
 
 from mofan.core import indicators
-from mofan.core.indicators import count_per_organ, per_organ
+from mofan.core.indicators import per_organ
 
 from .models import Honour, MonthlyFigure
 from .services import compared_months, yoy_per_organ
@@ -77,13 +77,14 @@ def _honours(period, **filters):
 honour = partial(indicator, usage=Honour)
 
 
+# key -> the honours it counts: the total and each level, all counted in one query
+LEVELS: dict = {"tourism.honours": Q()}
+
+
 @honour("tourism.honours", "获得文旅荣誉（合计）", "项",
         sources=lambda organ, period: _honours(period).filter(org__organ=organ))
 def honours(organ_ids, period):
-    return count_per_organ(_honours(period), organ_ids)
-
-
-LEVELS: dict = {}  # key -> the honours it counts, all levels counted in one query
+    return indicators.count_in_family(LEVELS, "tourism.honours", _honours, organ_ids, period)
 
 
 def _level(level, label):
