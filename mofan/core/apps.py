@@ -14,10 +14,13 @@ class CoreConfig(AppConfig):
         from .imports import jobs
         from .ledger import reschedule
         from .ledger import views as ledger_views
+        from .views import warm_home
 
         indicators.autodiscover()
         connection_created.connect(freshness.install)  # figures cached until data changes
         freshness.connected_databases()
+        if warm_home not in freshness.AFTER_OWN_WRITE:
+            freshness.AFTER_OWN_WRITE.append(warm_home)  # a writer's home, before he opens it
         constraints.word_unique_constraints()  # a duplicate key reads as a sentence
         facts.autodiscover()  # facts and place names for documents
         files.delete_files_with_rows()

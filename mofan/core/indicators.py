@@ -219,32 +219,38 @@ def table(organ_ids, period: Period, keys=None) -> dict:
     return series(organ_ids, [period], keys)[0]
 
 
-def series(organ_ids, periods, keys=None) -> list[dict]:
-    """``table()`` for each of ``periods`` (a trend's months or weeks) as one computation:
-    which organs use a module is asked once for all periods, and the whole series is one
-    cache entry (one lookup for a chart, not one per month)."""
-    organ_ids, periods = list(organ_ids), list(periods)
-    chosen = [REGISTRY[k] for k in (keys or REGISTRY)]
-
-    def parts(inds):
-        return ("indicators.series", tuple(organ_ids), tuple((p.start, p.end) for p in periods),
-                tuple(ind.key for ind in inds))
-
-    def compute(inds):
+def _series(organ_ids, periods, inds):
+    """(cache parts, computation) of a series."""
+    def compute():
         token = _shared.set({})
         try:
             return [{ind.key: ind.values(organ_ids, p) for ind in inds} for p in periods]
         finally:
             _shared.reset(token)
 
+    return (("indicators.series", tuple(organ_ids), tuple((p.start, p.end) for p in periods),
+             tuple(ind.key for ind in inds)), compute)
+
+
+def series(organ_ids, periods, keys=None) -> list[dict]:
+    """``table()`` for each of ``periods`` (a trend's months or weeks) as one computation:
+    which organs use a module is asked once for all periods, and the whole series is one
+    cache entry (one lookup for a chart, not one per month)."""
+    organ_ids, periods = list(organ_ids), list(periods)
+    chosen = [REGISTRY[k] for k in (keys or REGISTRY)]
     # Cached until the data changes (core.freshness). A home page has every indicator of
     # its organs: the comparison, charts and ranking of the same organs read theirs off it.
     if len(chosen) < len(REGISTRY):
-        everything = list(REGISTRY.values())
-        found, whole = freshness.cached_only(parts(everything), lambda: compute(everything))
+        found, whole = freshness.cached_only(*_series(organ_ids, periods, REGISTRY.values()))
         if found:
             return [{ind.key: values[ind.key] for ind in chosen} for values in whole]
-    return freshness.cached(parts(chosen), lambda: compute(chosen))
+    return freshness.cached(*_series(organ_ids, periods, chosen))
+
+
+def warm(organ_ids, period: Period):
+    """Start computing every indicator of ``organ_ids`` for ``period`` in the background
+    (a home page's table) unless it is cached at the current version."""
+    freshness.warm(*_series(list(organ_ids), [period], list(REGISTRY.values())))
 
 
 ORGAN = "org__organ"

@@ -83,6 +83,14 @@ def home_organs(user) -> list:
     return [user.org.organ] if user.org.organ_id else []
 
 
+def warm_home(request):
+    """After a request of the user's wrote: his home table (the reporting year) starts
+    computing in the background, so he does not wait for it when he opens the page."""
+    organs = home_organs(request.user) if request.user.is_authenticated else []
+    if organs:
+        indicators.warm([o.pk for o in organs], indicators.Period.year(reporting_year()))
+
+
 @require_GET
 def home(request):
     user = request.user
