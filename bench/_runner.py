@@ -129,7 +129,11 @@ def load_table(r):
     out = [
         f"{r['users']} virtual users, think time {r['think_s'][0]:g}–{r['think_s'][1]:g} s, "
         f"{r['duration_s']} s, gunicorn with {r['workers']} sync workers "
-        f"(`deploy/gunicorn.conf.py`), {r.get('database', '')}.",
+        f"(`deploy/gunicorn.conf.py`), {r.get('database', '')}. "
+        + ("Cold start: no home table of figures computed ahead."
+           if r.get("figures_warmed_s") is None else
+           f"Home tables of figures computed ahead by `manage.py warm_figures` "
+           f"({r['figures_warmed_s']:g} s), as the deployment's timer has them."),
         "",
         f"**{r['requests']} requests, {r['rps']:.1f} requests/s, {r['errors']} errors** "
         "(target 0). CPU per request: gunicorn (master and workers) "

@@ -35,8 +35,13 @@ def setup_django():
     # pair and by the load test.
     from django.conf import settings
 
+    global DEPLOYED_FIGURE_CACHE_SECONDS
+    DEPLOYED_FIGURE_CACHE_SECONDS = settings.MOFAN_FIGURE_CACHE_SECONDS
     if "MOFAN_FIGURE_CACHE_SECONDS" not in os.environ:
         settings.MOFAN_FIGURE_CACHE_SECONDS = 0
+
+
+DEPLOYED_FIGURE_CACHE_SECONDS = 0  # as the server has it (setup_django keeps it)
 
 
 def repeat(default: int) -> int:

@@ -8,8 +8,10 @@ and virtual users of every demo role clicking through it for a bounded time.
 
 Only 127.0.0.1. An empty database is loaded with the county demo first (``--smoke``: the
 organ demo). The bench's copy of the demo accounts gets a known password and skips the
-first-login change (the database is the bench's own); every virtual user then logs in
-through the login form, like a browser, before the timed part starts.
+first-login change (the database is the bench's own); the home tables of figures are
+computed ahead by ``manage.py warm_figures``, as the deployment's timer has them before the
+day's users come (``--cold``: not); every virtual user then logs in through the login form,
+like a browser, before the timed part starts.
 
 Each user thinks 1–3 s between requests and follows its role's mix:
 - 工委 (gongwei): home, 全县统计图表, 机关对比与排名, 考评排名, 全县学习合规一览, lists with
@@ -138,6 +140,22 @@ def prepare(smoke):
 
 
 # ------------------------------------------------------------------ the server
+
+
+def warm_figures():
+    """Seconds taking ``manage.py warm_figures``: the home tables computed ahead, as the
+    deployment's timer (``mofan-warm-figures.timer``) has them before the day's users come."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    t0 = time.monotonic()
+    # This process computes bench figures uncached (_setup); the tables are for the server.
+    with override_settings(MOFAN_FIGURE_CACHE_SECONDS=_setup.DEPLOYED_FIGURE_CACHE_SECONDS):
+        call_command("warm_figures", "--year", str(_setup.YEAR), stdout=(out := StringIO()))
+    print(out.getvalue().strip().splitlines()[-1], flush=True)
+    return round(time.monotonic() - t0, 1)
 
 
 def free_port():
@@ -519,6 +537,9 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="default: a free one in 8700–8799")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="~5 s, 2 users, short think time")
+    parser.add_argument("--cold", action="store_true",
+                        help="start with no home table of figures computed ahead (a day's "
+                             "first minutes without the mofan-warm-figures timer)")
     args = parser.parse_args()
     args.think = (1.0, 3.0)
     if args.smoke:
@@ -529,6 +550,7 @@ def main():
     from django.db import connection
 
     data = prepare(args.smoke)
+    warmed = None if args.cold else warm_figures()
     connection.close()  # the server's workers and this process must not share a socket
     t1 = time.monotonic()
     proc, base, log = start_gunicorn(args.port or free_port(), args.workers,
@@ -547,6 +569,7 @@ def main():
     expected = [k for a in accounts for k in kinds_for(a)]
     result = summarise(stats, served, expected, elapsed, cpu_s, pg_s, args, t0)
     result["database"] = connection.vendor
+    result["figures_warmed_s"] = warmed
     print_table(result)
     _setup.emit(result)
     samples = [x for s in stats.values() for x in s.samples]

@@ -17,6 +17,9 @@ the lag old a thread brings it up to date for the next reader — so while the d
 changing a table is recomputed about twice a lag, not after every write (the threads
 share the worker's processor with its requests). ``MOFAN_FIGURE_LAG_SECONDS=0`` makes
 every figure exact.
+``manage.py warm_figures`` (a timer, every 10 minutes) computes every home page's table
+ahead, so neither the day's first reader nor the next reader of a table nobody opened while
+the data changed waits for it.
 A transaction that has written and not committed computes its own figures and caches
 nothing. An entry is for one day (overdue, this month) and expires after
 ``MOFAN_FIGURE_CACHE_SECONDS`` whatever happens.
@@ -286,6 +289,27 @@ def warm(parts: tuple, compute):
     entry = cache.get(key)
     if entry is None or entry[0] < current or entry[1] != day:
         _refresh_in_background(key, current, day, compute)
+
+
+def bring_up_to_date(parts: tuple, compute) -> bool:
+    """Compute ``parts`` now (the ``warm_figures`` command, run by a timer) unless the cache
+    has them at the current version, for today, and not yet half way to their expiry; True
+    when computed. Skipped while another process computes the same (it stores them)."""
+    if not settings.MOFAN_FIGURE_CACHE_SECONDS:
+        return False
+    key, current, day = key_for(parts), version(), today().isoformat()
+    entry = cache.get(key)
+    if (entry is not None and entry[0] >= current and entry[1] == day
+            and _now() - entry[2] < settings.MOFAN_FIGURE_CACHE_SECONDS / 2):
+        return False
+    computing = f"{key}:{current}:computing"
+    if not cache.add(computing, 1, COMPUTE_SECONDS):
+        return False
+    try:
+        cache.set(key, (current, day, _now(), compute()), settings.MOFAN_FIGURE_CACHE_SECONDS)
+    finally:
+        cache.delete(computing)
+    return True
 
 
 class OwnWritesMiddleware:

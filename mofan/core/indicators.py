@@ -253,6 +253,12 @@ def warm(organ_ids, period: Period):
     freshness.warm(*_series(list(organ_ids), [period], list(REGISTRY.values())))
 
 
+def bring_up_to_date(organ_ids, period: Period) -> bool:
+    """Compute every indicator of ``organ_ids`` for ``period`` now unless cached at the
+    current version (``freshness.bring_up_to_date``); True when computed."""
+    return freshness.bring_up_to_date(*_series(list(organ_ids), [period], list(REGISTRY.values())))
+
+
 ORGAN = "org__organ"
 
 

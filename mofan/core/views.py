@@ -83,6 +83,17 @@ def home_organs(user) -> list:
     return [user.org.organ] if user.org.organ_id else []
 
 
+def home_tables() -> list[tuple]:
+    """The organ ids of every home page's table: each committee's (as its administrators see
+    them) and each organ's own."""
+    from mofan.accounts.models import User
+
+    tables = {tuple(o.pk for o in home_organs(u)) for u in User.objects.filter(
+        role=COMMITTEE, is_active=True, org__isnull=False).select_related("org")}
+    tables.update((pk,) for pk in Org.objects.filter(kind=Org.ORGAN).values_list("pk", flat=True))
+    return sorted(t for t in tables if t)
+
+
 def warm_home(request):
     """After a request of the user's wrote: his home table (the reporting year) starts
     computing in the background, so he does not wait for it when he opens the page."""

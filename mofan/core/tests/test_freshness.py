@@ -279,3 +279,41 @@ def test_after_a_users_own_write_his_home_table_is_computed_before_he_opens_it(
     with CaptureQueriesContext(connection) as queries:
         assert "2 人" in admin.get("/").content.decode()
     assert not any("orgs_person" in q["sql"] for q in queries.captured_queries)  # cached
+
+
+def test_warm_figures_computes_every_home_table_so_nobody_waits_at_nine(
+        transactional_db, world, settings, monkeypatch):
+    settings.MOFAN_REPORTING_YEAR = 2025
+    cache.clear()
+    out = StringIO()
+    call_command("warm_figures", stdout=out)
+    # The committee's county table and each organ's own: 2 organs, 3 tables.
+    assert "首页指标表 3 张：计算 3 张，0 张已是最新" in out.getvalue()
+    for client, seen in ((world.client("committee"), "全县 2 个机关合计"),
+                         (world.client("admin"), "3 人")):
+        with CaptureQueriesContext(connection) as queries:
+            assert seen in client.get("/").content.decode()
+        assert not any("orgs_person" in q["sql"] for q in queries.captured_queries)  # cached
+    out = StringIO()
+    call_command("warm_figures", stdout=out)
+    assert "计算 0 张" in out.getvalue()  # nothing changed: nothing computed
+    later = time.time() + settings.MOFAN_FIGURE_CACHE_SECONDS / 2 + 1
+    with monkeypatch.context() as m:  # half way to their expiry: renewed
+        m.setattr(freshness, "_now", lambda: later)
+        call_command("warm_figures", stdout=(out := StringIO()))
+    assert "计算 3 张" in out.getvalue()
+    Person.objects.create(name="新同志", org=world.section)  # the data moves on
+    out = StringIO()
+    call_command("warm_figures", stdout=out)
+    assert "计算 3 张" in out.getvalue()
+    with CaptureQueriesContext(connection) as queries:
+        assert "4 人" in world.client("admin").get("/").content.decode()
+    assert not any("orgs_person" in q["sql"] for q in queries.captured_queries)
+
+
+def test_warm_figures_leaves_a_table_another_process_is_computing(transactional_db, world):
+    parts = indicators._series([world.organ.pk], [YEAR], list(indicators.REGISTRY.values()))[0]
+    cache.clear()
+    cache.add(f"{freshness.key_for(parts)}:{freshness.version()}:computing", 1, 5)
+    assert not indicators.bring_up_to_date([world.organ.pk], YEAR)
+    assert cache.get(freshness.key_for(parts)) is None

@@ -34,6 +34,8 @@ def test_load_tool_smoke_run_requests_every_page_kind_without_an_error(transacti
     assert all(k["requests"] > 0 and k["errors"] == 0 for k in kinds.values()), kinds
     assert row["requests"] >= len(kinds) and row["rps"] > 0
     assert row["cpu_ms_per_request"] > 0  # read from /proc of the gunicorn processes
+    # The home tables were computed ahead, as the deployment's timer has them.
+    assert "首页指标表 3 张：计算 3 张" in result.stdout and row["figures_warmed_s"] >= 0
     # When the requests over target were sent is kept, to tell a cold start from a steady load.
     assert all(0 <= at <= row["duration_s"] + 60 for k in kinds.values()
                for at in k.get("over_target_at_s", []))
@@ -55,3 +57,13 @@ def test_requests_over_target_are_listed_with_when_they_were_sent():
     assert row["over_target_at_s"] == [0.9, 61.2] and not row["meets_target"]
     assert load.over_target_lines(result) == [
         "首页（机关）: 2 of 4 requests at or over 200 ms, sent 0.9, 61.2 s into the run"]
+
+
+def test_the_results_say_whether_the_figures_were_computed_ahead():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import _runner
+
+    row = {"users": 20, "think_s": [1, 3], "duration_s": 120, "workers": 5, "requests": 10,
+           "rps": 1.0, "errors": 0, "kinds": [], "figures_warmed_s": 3.2}
+    assert "computed ahead by `manage.py warm_figures` (3.2 s)" in _runner.load_table(row)[0]
+    assert "Cold start" in _runner.load_table({**row, "figures_warmed_s": None})[0]
