@@ -126,9 +126,11 @@ def figure_table(rows):
 
 
 def load_table(r):
+    import load  # (bench/ is on the path: this file runs from it)
+
     out = [
         f"{r['users']} virtual users, think time {r['think_s'][0]:g}–{r['think_s'][1]:g} s, "
-        f"{r['duration_s']} s, gunicorn with {r['workers']} sync workers "
+        f"{r['duration_s']} s, {load.servers_text(r)} "
         f"(`deploy/gunicorn.conf.py`), {r.get('database', '')}. "
         + ("Cold start: no home table of figures computed ahead."
            if r.get("figures_warmed_s") is None else
@@ -154,8 +156,6 @@ def load_table(r):
                    f"{ms(k.get('p95_ms'))} | {ms(k.get('p99_ms'))} | {k['errors']} | "
                    f"{ms(k.get('server_p50_ms'))} | {ms(k.get('server_p95_ms'))} | "
                    f"< {k['target_p95_ms']:,} | {ok} |")
-    import load  # (bench/ is on the path: this file runs from it)
-
     if slow := load.over_target_lines(r):
         out += ["", "Over target — how many requests, and when:", ""] + [f"- {x}" for x in slow]
     return out

@@ -5,6 +5,8 @@ and virtual users of every demo role clicking through it for a bounded time.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mofan_bench .venv/bin/python bench/load.py
     .venv/bin/python bench/load.py --users 20 --duration 120      (the defaults)
     .venv/bin/python bench/load.py --smoke                        (~5 s, 2 users: the tool works)
+    .venv/bin/python bench/load.py --servers 2     (scale-out: two app servers, one database
+                                                    and upload folder; requests alternate)
 
 Only 127.0.0.1. An empty database is loaded with the county demo first (``--smoke``: the
 organ demo). The bench's copy of the demo accounts gets a known password and skips the
@@ -18,7 +20,8 @@ Each user thinks 1–3 s between requests and follows its role's mix:
   filters and searches, detail pages;
 - 单位管理员 / 负责人 (wgxlj_admin, wgxlj_bgs): home, lists, details, a ledger step (进展,
   a POST with the form's CSRF token and version), .xlsx exports, the Word 学习台账 and
-  周通报 (the admin), 我的待办;
+  周通报 (the admin), 我的待办; the admin also uploads the 实施方案 PDF again and downloads
+  it;
 - 干部 (wgxlj_member): 我的待办, 我的考勤, 我的学习, home.
 Every user first walks each page kind of its role once, then picks at random; users begin
 at a random moment of their first 1–3 s think time rather than all at once.
@@ -32,6 +35,8 @@ Exit status 1 when a request failed or a page kind was never requested.
 
 import argparse
 import asyncio
+import functools
+import io
 import os
 import random
 import re
@@ -87,7 +92,7 @@ def prepare(smoke):
     from mofan.attendance import reports
     from mofan.attendance.models import Bulletin
     from mofan.core.ledger.rules import refusal
-    from mofan.orgs.models import Org, Person
+    from mofan.orgs.models import Campaign, Org, Person
     from mofan.tasks.models import Task
 
     if smoke:
@@ -136,6 +141,16 @@ def prepare(smoke):
 
         bulletin = reports.publish(organ, dt.date(_setup.YEAR, 12, 8), actor=None)
     data["wgxlj_admin"]["bulletin"] = bulletin.pk
+    # His organ's campaign: its 实施方案 is uploaded again (the form's other fields as they
+    # are) and downloaded, on whichever server.
+    campaign = Campaign.objects.filter(org=organ).order_by("-year").first()
+    assert campaign is not None, "the admin's organ has no campaign"
+    data["wgxlj_admin"]["campaign"] = {"pk": campaign.pk, "fields": {
+        "year": campaign.year, "plan_title": campaign.plan_title,
+        "plan_doc_no": campaign.plan_doc_no, "approach": campaign.approach,
+        "measures": campaign.measures,
+        **{f: getattr(campaign, f).isoformat() if getattr(campaign, f) else ""
+           for f in ("plan_issued_on", "mobilized_on")}}}
     return data
 
 
@@ -169,12 +184,31 @@ def free_port():
     raise SystemExit("ports 8700–8799 are all taken")
 
 
-def start_gunicorn(port, workers, log_dir):
+def start_servers(count, workers, port=0):
+    """[(process, base url, access log)]: one gunicorn as deployed, or ``count`` app servers
+    sharing the database and the upload folder as a scale-out does (docs/deploy.md 四),
+    each with its own var folder and the same keys."""
+    from django.conf import settings
+
+    var = Path(os.environ["MOFAN_VAR_DIR"])
+    if count == 1:
+        return [start_gunicorn(port or free_port(), workers, var, {})]
+    shared = {"SECRET_KEY": settings.SECRET_KEY, "MOFAN_AUDIT_KEY": settings.MOFAN_AUDIT_KEY,
+              "MOFAN_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
+    servers = []
+    for n in range(1, count + 1):
+        (var / f"server-{n}").mkdir(exist_ok=True)
+        servers.append(start_gunicorn(free_port(), workers, var, {
+            **shared, "MOFAN_VAR_DIR": str(var / f"server-{n}")}, f"-{n}"))
+    return servers
+
+
+def start_gunicorn(port, workers, log_dir, extra_env, suffix=""):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mofan.settings",
            "MOFAN_BIND": f"127.0.0.1:{port}", "MOFAN_WORKERS": str(workers),
            # Pages open on the demo's year, as ``make demo`` does.
-           "MOFAN_REPORTING_YEAR": str(_setup.YEAR)}
-    log = open(Path(log_dir) / "gunicorn-load.log", "w")  # noqa: SIM115
+           "MOFAN_REPORTING_YEAR": str(_setup.YEAR), **extra_env}
+    log = open(Path(log_dir) / f"gunicorn-load{suffix}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", str(_setup.ROOT / "deploy/gunicorn.conf.py"),
          "mofan.wsgi"], cwd=_setup.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -258,29 +292,39 @@ def server_times(log, start, end):
 
 
 class User:
-    def __init__(self, base, account, data, stats, rng):
-        self.client = httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False)
+    """One account in one browser. With several app servers, its requests go to each in
+    turn (a load balancer without stickiness): the session, the CSRF token and the uploads
+    must hold across them."""
+
+    def __init__(self, bases, account, data, stats, rng, turn=0):
+        self.client = httpx.AsyncClient(timeout=60, follow_redirects=False)
         self.account, self.data, self.stats, self.rng = account, data, stats, rng
+        self.bases, self.turn = bases, turn
+
+    def url(self, path):
+        self.turn += 1
+        return self.bases[self.turn % len(self.bases)] + path
 
     async def login(self):
-        r = await self.client.get("/accounts/login/")
+        r = await self.client.get(self.url("/accounts/login/"))
         token = CSRF.search(r.text)[1]
-        r = await self.client.post("/accounts/login/", data={
+        r = await self.client.post(self.url("/accounts/login/"), data={
             "csrfmiddlewaretoken": token, "username": self.account, "password": PASSWORD})
         target = r.headers.get("location", "")
         if r.status_code != 302 or target.startswith(("/accounts/login", "/accounts/password")):
             raise RuntimeError(f"{self.account}: login failed ({r.status_code} → {target})")
 
-    async def request(self, kind, method, url, expect=200, **kwargs):
-        """One timed request; an unexpected status, a detour to the login page or a
-        transport failure counts as an error of its page kind. The user agent names the
+    async def request(self, kind, method, url, expect=200, check=None, **kwargs):
+        """One timed request; an unexpected status, a detour to the login page, a response
+        ``check(response)`` finds wrong (it returns why) or a transport failure counts as an
+        error of its page kind. The user agent names the
         kind, so the server's access log gives its time in the worker (no queueing)."""
         stats = self.stats[kind]
         stats.count += 1
         headers = {"User-Agent": f"mofan-load {kind_id(kind)}"}
         t0 = time.perf_counter()
         try:
-            r = await self.client.request(method, url, headers=headers, **kwargs)
+            r = await self.client.request(method, self.url(url), headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             stats.errors += 1
             stats.samples.append(f"{method} {url}: {type(exc).__name__} {exc}")
@@ -290,6 +334,10 @@ class User:
         if r.status_code != expect or "/accounts/login" in r.headers.get("location", ""):
             stats.errors += 1
             stats.samples.append(f"{method} {url}: {r.status_code} {r.headers.get('location', '')}")
+            return None
+        if check and (wrong := check(r)):
+            stats.errors += 1
+            stats.samples.append(f"{method} {url}: {wrong}")
             return None
         return r
 
@@ -321,6 +369,19 @@ def kinds_for(account):
         await u.request("台账操作：进展（POST）", "POST", f"/appeals/items/{pk}/act/",
                         expect=302, data={"csrfmiddlewaretoken": token, "action": "note",
                                           "version": version, "note": "负载测试：电话回访，群众满意"})
+
+    async def upload_plan(u):
+        campaign = u.data["campaign"]
+        edit = f"/orgs/campaigns/{campaign['pk']}/edit/"
+        r = await u.request("表单：创建活动（编辑）", "GET", edit)
+        if r is None:
+            return
+        await u.request("上传：实施方案（POST）", "POST", edit, expect=302, data={
+            "csrfmiddlewaretoken": CSRF.search(r.text)[1], **campaign["fields"]},
+            files={"plan_file": ("实施方案.pdf", plan_pdf(), "application/pdf")})
+
+    def is_pdf(r):
+        return None if r.content.startswith(b"%PDF") else f"not a PDF: {r.content[:40]!r}"
 
     detail = [
         get("详情：民情台账", lambda u: f"/appeals/items/{u.pick('appeals')}/"),
@@ -361,6 +422,10 @@ def kinds_for(account):
                 get("Word：学习台账", f"/study/ledger.docx?year={_setup.YEAR}", document=True),
                 get("Word：周通报", lambda u: f"/attendance/bulletins/{u.data['bulletin']}/docx/",
                     document=True),
+                Kind("上传：实施方案（POST）", upload_plan),
+                Kind("下载：实施方案", lambda u: u.request(
+                    "下载：实施方案", "GET", f"/orgs/campaigns/{u.data['campaign']['pk']}/plan-file/",
+                    check=is_pdf), document=True),
             ]
     else:
         kinds = [
@@ -372,19 +437,30 @@ def kinds_for(account):
     return kinds
 
 
+@functools.cache
+def plan_pdf() -> bytes:
+    """The 实施方案 uploaded: a real one-page PDF (the upload check reads its header)."""
+    from pypdf import PdfWriter
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buf)
+    return buf.getvalue()
+
+
 # Roles of the users, in turn: most staff are members; a few office staff; the committee.
 ROTATION = ["wgxlj_member", "wgxlj_admin", "gongwei", "wgxlj_member", "wgxlj_bgs",
             "wgxlj_member", "wgxlj_admin", "gongwei", "wgxlj_member", "wgxlj_admin"]
 
 
-async def virtual_user(n, base, accounts, data, stats, ready, start, stop, think, seed,
+async def virtual_user(n, bases, accounts, data, stats, ready, start, stop, think, seed,
                        walked=None):
     """One browser: logs in as each of its accounts (the smoke test's users play two), waits
     for the start, walks every page kind once, then picks at random until ``stop``."""
     rng = random.Random(seed * 1000 + n)
     sessions = []
     for account in accounts:
-        u = User(base, account, data[account], stats, rng)
+        u = User(bases, account, data[account], stats, rng, turn=n)
         await u.login()
         sessions.append((u, kinds_for(account)))
     ready[0] += 1
@@ -410,7 +486,7 @@ async def virtual_user(n, base, accounts, data, stats, ready, start, stop, think
             await u.client.aclose()
 
 
-async def run(base, args, data, master, log):
+async def run(servers, args, data):
     stats = defaultdict(Stats)
     ready, start, stop = [0], asyncio.Event(), [0.0]
     accounts = [[ROTATION[i % len(ROTATION)]] for i in range(args.users)]
@@ -418,7 +494,8 @@ async def run(base, args, data, master, log):
     if args.smoke:  # two users play all four roles between them
         accounts = [["gongwei", "wgxlj_member"], ["wgxlj_admin", "wgxlj_bgs"]][:args.users]
         walked = set()
-    tasks = [asyncio.create_task(virtual_user(i, base, a, data, stats, ready, start, stop,
+    bases = [base for _, base, _ in servers]
+    tasks = [asyncio.create_task(virtual_user(i, bases, a, data, stats, ready, start, stop,
                                               args.think, args.seed, walked))
              for i, a in enumerate(accounts)]
     # Log every user in before the clock starts (the first logins upgrade the hash).
@@ -431,16 +508,19 @@ async def run(base, args, data, master, log):
             raise SystemExit("logging the users in took over 120 s")
         await asyncio.sleep(0.05)
     print(f"logged in in {time.monotonic() - deadline + 120:.1f} s", flush=True)
-    cpu0, pg0 = gunicorn_ticks(master), backend_ticks()
-    log0 = os.path.getsize(log)
+    cpu0, pg0 = sum(gunicorn_ticks(p.pid) for p, _, _ in servers), backend_ticks()
+    logs = {log: os.path.getsize(log) for _, _, log in servers}
     t0 = time.monotonic()
     stop[0] = t0 + args.duration
     start.set()
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - t0
-    cpu1, pg1 = gunicorn_ticks(master), backend_ticks()
+    cpu1, pg1 = sum(gunicorn_ticks(p.pid) for p, _, _ in servers), backend_ticks()
     await asyncio.sleep(0.5)  # the last access log lines
-    served = server_times(log, log0, os.path.getsize(log))
+    served = defaultdict(list)
+    for log, offset in logs.items():
+        for kind, times in server_times(log, offset, os.path.getsize(log)).items():
+            served[kind] += times
     hz = os.sysconf("SC_CLK_TCK")
     pg = None
     if pg1 is not None:
@@ -499,6 +579,13 @@ def over_target_lines(result):
     return out
 
 
+def servers_text(result) -> str:
+    n = result.get("servers", 1)
+    one = f"gunicorn with {result['workers']} sync workers"
+    return one if n == 1 else (f"{n} app servers, each {one}, sharing the database and the "
+                               "upload folder; each user's requests go to each in turn")
+
+
 def print_table(result):
     print(f"\n{'page kind':<26}{'count':>7}{'p50':>9}{'p95':>9}{'p99':>9}{'errors':>8}"
           f"{'worker p50':>12}{'p95':>7}   target p95")
@@ -519,7 +606,7 @@ def print_table(result):
     cpu = result["cpu_ms_per_request"]
     pg = result["pg_cpu_ms_per_request"]
     print(f"\n{result['requests']} requests in {result['duration_s']} s by {result['users']} users "
-          f"({result['workers']} gunicorn workers): {result['rps']:.1f} requests/s, "
+          f"({servers_text(result)}): {result['rps']:.1f} requests/s, "
           f"{result['errors']} errors (target 0)")
     print("CPU per request: gunicorn " + (f"{cpu:.1f} ms" if cpu is not None else "—")
           + ", PostgreSQL backends " + (f"{pg:.1f} ms" if pg is not None else "— (not PostgreSQL)"))
@@ -535,6 +622,9 @@ def main():
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1,
                         help="default: 2 × cores + 1, as deploy/gunicorn.conf.py")
     parser.add_argument("--port", type=int, default=0, help="default: a free one in 8700–8799")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="app servers sharing the database and the upload folder, each "
+                             "with --workers; users' requests go to each in turn")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="~5 s, 2 users, short think time")
     parser.add_argument("--cold", action="store_true",
@@ -553,29 +643,30 @@ def main():
     warmed = None if args.cold else warm_figures()
     connection.close()  # the server's workers and this process must not share a socket
     t1 = time.monotonic()
-    proc, base, log = start_gunicorn(args.port or free_port(), args.workers,
-                                     os.environ["MOFAN_VAR_DIR"])
-    print(f"prepared in {t1 - t0:.1f} s, gunicorn ({args.workers} workers) up in "
+    servers = start_servers(args.servers, args.workers, args.port)
+    print(f"prepared in {t1 - t0:.1f} s, {args.servers} × gunicorn ({args.workers} workers) up in "
           f"{time.monotonic() - t1:.1f} s; {args.users} users log in, then run "
           f"{args.duration:.0f} s", flush=True)
     try:
         accounts = {a for a in ROTATION[:args.users]} if not args.smoke else {
             "gongwei", "wgxlj_member", "wgxlj_admin", "wgxlj_bgs"}
-        stats, served, elapsed, cpu_s, pg_s, t0 = asyncio.run(
-            run(base, args, data, proc.pid, log))
+        stats, served, elapsed, cpu_s, pg_s, t0 = asyncio.run(run(servers, args, data))
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        for proc, _, _ in servers:
+            proc.terminate()
+        for proc, _, _ in servers:
+            proc.wait(timeout=30)
     expected = [k for a in accounts for k in kinds_for(a)]
     result = summarise(stats, served, expected, elapsed, cpu_s, pg_s, args, t0)
     result["database"] = connection.vendor
     result["figures_warmed_s"] = warmed
+    result["servers"] = args.servers
     print_table(result)
     _setup.emit(result)
     samples = [x for s in stats.values() for x in s.samples]
     if samples:
         print("\nerrors (first 10):\n  " + "\n  ".join(samples[:10]))
-        print(f"server log: {log}")
+        print("server logs: " + ", ".join(log for _, _, log in servers))
     missing = [r["kind"] for r in result["kinds"] if not r["requests"]]
     if result["errors"] or missing:
         sys.exit(1)
