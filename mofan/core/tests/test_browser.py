@@ -29,6 +29,7 @@ def page(live_server, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test body itself are synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import expect, sync_playwright
 
     # CI runs both databases' suites side by side on two cores: be patient, not flaky.
@@ -41,6 +42,10 @@ def page(live_server, monkeypatch):
         pg.console_errors = []
         pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
         yield pg
+        # The test body's ORM calls ran in Playwright's greenlet, whose context has its own
+        # connection: closed here, or PostgreSQL's test database is left with an idle
+        # session and cannot be dropped at the end of the run.
+        connections.close_all()
         browser.close()
 
 
